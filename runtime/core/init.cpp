@@ -1,0 +1,209 @@
+#include "runtime/core/init.h"
+
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdlib.h>
+
+#include "format/session_format.h"
+#include "runtime/core/options.h"
+#include "runtime/core/thread_state.h"
+#include "runtime/interpose/real_functions.h"
+#include "runtime/stack/module_log.h"
+#include "runtime/stack/stack_capture.h"
+#include "runtime/sys/sys.h"
+#include "runtime/sys/text.h"
+#include "runtime/table/allocation_table.h"
+#include "runtime/table/state_file.h"
+
+namespace leakwatch::rt {
+
+void init_libunwind_cache();
+void handle_thread_exit(void* arg);
+
+InitState g_init_state = InitState::kUninitialized;
+
+namespace {
+
+namespace fmt = leakwatch::format;
+
+bool g_recording;
+bool g_rendered_by_parent;
+char g_session_dir[kMaxPath];
+char g_cli_path[kMaxPath];
+pthread_key_t g_thread_exit_key;
+__attribute__((tls_model("initial-exec"))) thread_local bool t_initializing;
+
+void warn(const char* message) {
+  char line[kMaxPath + 128];
+  TextBuffer out(line, sizeof line);
+  out.add("leakwatch: warning: ").add(message).add("\n");
+  sys::write_all(2, out.c_str(), out.size());
+}
+
+// Finds the CLI relative to this library, as installed (<prefix>/lib and
+// <prefix>/bin) and as built (<build>/lib and <build>/bin).
+void locate_cli() {
+  Dl_info info;
+  if (dladdr(reinterpret_cast<void*>(&locate_cli), &info) == 0 || info.dli_fname == nullptr) return;
+  char resolved[kMaxPath];
+  if (realpath(info.dli_fname, resolved) == nullptr) return;
+  size_t len = text_length(resolved);
+  while (len > 0 && resolved[len - 1] != '/') --len;
+  TextBuffer out(g_cli_path, sizeof g_cli_path);
+  out.add(resolved, len).add("../bin/leakwatch");
+}
+
+// Picks the directory for the state file; false = this process is not to be
+// tracked (pass-through).
+bool choose_session_dir() {
+  const char* dir = sys::get_env(fmt::kEnvSessionDir);
+  const char* pid_text = sys::get_env(fmt::kEnvSessionPid);
+  if (dir != nullptr && pid_text != nullptr) {
+    long pid = 0;
+    if (!parse_int(pid_text, text_length(pid_text), &pid) ||
+        static_cast<uint32_t>(pid) != sys::current_pid()) {
+      return false;  // started by the target: not followed
+    }
+    TextBuffer(g_session_dir, sizeof g_session_dir).add(dir);
+    g_rendered_by_parent = true;
+    return true;
+  }
+  return false;
+}
+
+bool make_own_session_dir(char* out) {
+  const char* base = options().session_dir;
+  if (base[0] == '\0') {
+    if (sys::is_writable_dir("/dev/shm")) {
+      base = "/dev/shm";
+    } else {
+      base = sys::get_env("TMPDIR");
+      if (base == nullptr || !sys::is_writable_dir(base)) base = "/tmp";
+    }
+  }
+  TextBuffer path(out, kMaxPath);
+  path.add(base).add("/leakwatch-XXXXXX");
+  if (path.truncated()) return false;
+  return sys::make_temp_dir(out) != nullptr;
+}
+
+void after_fork_in_child() {
+  if (init_state() != InitState::kTracking) return;
+  ThreadState& t = this_thread();
+  reset_thread_state(t);
+  reset_allocation_table();
+  reset_module_log_lock();
+  StateFile& s = state_file();
+  void* old_base = s.base;
+  // A child of the `leakwatch run` target writes into the run's session
+  // directory; a child of a plain LD_PRELOAD process gets its own. Either
+  // way it renders its own report at exit.
+  bool in_cli_session = g_rendered_by_parent;
+  g_rendered_by_parent = false;
+  s.own_dir[0] = '\0';
+  const char* dir = g_session_dir;
+  if (!in_cli_session && make_own_session_dir(s.own_dir)) dir = s.own_dir;
+  if (!create_state_file(dir, old_base, static_cast<uint32_t>(options().stack_depth))) {
+    // The parent's file is still mapped here; never write to it again.
+    __atomic_store_n(&g_recording, false, __ATOMIC_RELEASE);
+    warn("cannot create the state file in a forked child; its allocations are not tracked");
+    return;
+  }
+  s.header()->forked_child = 1;
+  ReentryGuard guard(t);
+  refresh_module_log(true);
+}
+
+void start_tracking() {
+  Options& o = mutable_options();
+  parse_options(sys::get_env(fmt::kEnvOptions), &o, true);
+  locate_cli();
+  StateFile& s = state_file();
+  if (!g_rendered_by_parent) {
+    if (!make_own_session_dir(s.own_dir)) {
+      warn("cannot create a session directory (set session_dir=...); not tracking");
+      __atomic_store_n(&g_init_state, InitState::kPassThrough, __ATOMIC_RELEASE);
+      return;
+    }
+    TextBuffer(g_session_dir, sizeof g_session_dir).add(s.own_dir);
+  }
+  if (!create_state_file(g_session_dir, nullptr, static_cast<uint32_t>(o.stack_depth))) {
+    char msg[kMaxPath + 64];
+    TextBuffer(msg, sizeof msg).add("cannot create the state file in ").add(g_session_dir).add(
+        "; not tracking");
+    warn(msg);
+    if (s.own_dir[0] != '\0') sys::remove_dir(s.own_dir);
+    __atomic_store_n(&g_init_state, InitState::kPassThrough, __ATOMIC_RELEASE);
+    return;
+  }
+  init_stack_capture(text_equal(o.unwinder, "fp") ? Unwinder::kFramePointer : Unwinder::kLibunwind);
+  init_libunwind_cache();
+  refresh_module_log(true);
+  pthread_key_create(&g_thread_exit_key, handle_thread_exit);
+  pthread_atfork(nullptr, nullptr, after_fork_in_child);
+  g_recording = true;
+  __atomic_store_n(&g_init_state, InitState::kTracking, __ATOMIC_RELEASE);
+}
+
+}  // namespace
+
+void register_thread_exit(ThreadState& t) {
+  t.registered = true;
+  pthread_setspecific(g_thread_exit_key, &t);
+}
+
+InitState ensure_initialized() {
+  InitState s = init_state();
+  if (s == InitState::kTracking || s == InitState::kPassThrough) return s;
+  if (s == InitState::kInitializing) {
+    if (t_initializing) return s;
+    while ((s = init_state()) == InitState::kInitializing) __builtin_ia32_pause();
+    return s;
+  }
+  InitState expected = InitState::kUninitialized;
+  if (!__atomic_compare_exchange_n(&g_init_state, &expected, InitState::kInitializing, false,
+                                   __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+    return ensure_initialized();
+  }
+  int saved_errno = sys::get_errno();
+  t_initializing = true;
+  ThreadState& t = this_thread();
+  t.in_hook = true;
+  if (!resolve_real_functions()) {
+    const char kMsg[] = "leakwatch: error: cannot find the real malloc; aborting\n";
+    sys::write_all(2, kMsg, sizeof kMsg - 1);
+    sys::exit_now(127);
+  }
+  if (choose_session_dir() || sys::get_env(fmt::kEnvSessionDir) == nullptr) {
+    start_tracking();
+  } else {
+    __atomic_store_n(&g_init_state, InitState::kPassThrough, __ATOMIC_RELEASE);
+  }
+  t.in_hook = false;
+  t_initializing = false;
+  sys::set_errno(saved_errno);
+  return init_state();
+}
+
+bool recording_enabled() { return __atomic_load_n(&g_recording, __ATOMIC_ACQUIRE); }
+bool report_rendered_by_parent() { return g_rendered_by_parent; }
+const char* cli_path() { return g_cli_path; }
+
+void note_exit_status(int status) {
+  StateFile& s = state_file();
+  if (init_state() != InitState::kTracking || s.base == nullptr) return;
+  s.header()->exit_status = status;
+  s.header()->exit_status_known = 1;
+}
+
+// Thread-exit destructor (pthread key): hands the thread's cached slots and
+// counter deltas back before its TLS goes away.
+void handle_thread_exit(void* arg) {
+  auto* t = static_cast<ThreadState*>(arg);
+  if (init_state() != InitState::kTracking || state_file().base == nullptr) return;
+  t->exiting = true;
+  flush_counters(*t);
+  release_thread_slots(*t);
+}
+
+}  // namespace leakwatch::rt

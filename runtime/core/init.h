@@ -1,0 +1,47 @@
+// The runtime's life cycle, as one state machine.
+//
+//   kUninitialized --first hook call--> kInitializing --> kTracking
+//                                                     \-> kPassThrough
+//   kTracking --exit report done--> kTracking (finalized flag; blocks still
+//                                    carry headers, so hooks stay the same)
+//
+// kInitializing: one thread resolves the real functions; its own nested
+//   allocations come from the bootstrap arena, other threads wait.
+// kTracking: every block carries a BlockHeader and is recorded.
+// kPassThrough: the process is not ours to track (a program started under
+//   `leakwatch run` by the target, not the target itself), or the state file
+//   could not be created: hooks forward to the real functions untouched.
+#ifndef LEAKWATCH_RUNTIME_CORE_INIT_H_
+#define LEAKWATCH_RUNTIME_CORE_INIT_H_
+
+#include <stdint.h>
+
+namespace leakwatch::rt {
+
+enum class InitState : int { kUninitialized, kInitializing, kTracking, kPassThrough };
+
+extern InitState g_init_state;
+
+inline InitState init_state() { return __atomic_load_n(&g_init_state, __ATOMIC_ACQUIRE); }
+
+// Runs or waits for init. Returns the state after it; kInitializing means the
+// caller IS the initializing thread and must use the bootstrap arena.
+// Hook-safe.
+InitState ensure_initialized();
+
+// True while new blocks are recorded (false after a failed fork-child setup).
+bool recording_enabled();
+
+// Where the report is rendered: by the `leakwatch run` parent (true), or by
+// this process itself at exit (plain LD_PRELOAD use, forked children).
+bool report_rendered_by_parent();
+
+// The leakwatch CLI next to this library ("<lib>/../bin/leakwatch").
+const char* cli_path();
+
+// Called from the exit() hook: remembers the status for the report.
+void note_exit_status(int status);
+
+}  // namespace leakwatch::rt
+
+#endif  // LEAKWATCH_RUNTIME_CORE_INIT_H_

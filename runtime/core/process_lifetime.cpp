@@ -1,0 +1,103 @@
+// The preloaded library's entry and exit points.
+#include <dlfcn.h>
+
+#include "format/session_format.h"
+#include "runtime/core/init.h"
+#include "runtime/core/options.h"
+#include "runtime/core/thread_state.h"
+#include "runtime/sys/sys.h"
+#include "runtime/sys/text.h"
+#include "runtime/table/allocation_table.h"
+#include "runtime/table/state_file.h"
+
+namespace leakwatch::rt {
+namespace {
+
+namespace fmt = leakwatch::format;
+
+inline constexpr size_t kMaxEnv = 4096;
+const char* g_child_env[kMaxEnv + 2];
+
+// glibc and libstdc++ keep buffers for the life of the process (stdio
+// buffers, locale data, the exception emergency pool, thread stack caches)
+// and release them only when asked, as Valgrind asks at exit.
+void release_runtime_library_buffers() {
+  using FreeresFn = void (*)();
+  auto gnu_cxx_freeres = reinterpret_cast<FreeresFn>(dlsym(RTLD_DEFAULT, "_ZN9__gnu_cxx9__freeresEv"));
+  if (gnu_cxx_freeres != nullptr) gnu_cxx_freeres();
+  auto libc_freeres = reinterpret_cast<FreeresFn>(dlsym(RTLD_DEFAULT, "__libc_freeres"));
+  if (libc_freeres != nullptr) libc_freeres();
+}
+
+bool starts_with(const char* s, const char* prefix) {
+  size_t n = text_length(prefix);
+  return text_equal_n(s, prefix, n);
+}
+
+// The CLI must not run with the runtime preloaded: drop LD_PRELOAD.
+const char* const* report_environment() {
+  size_t n = 0;
+  for (char** e = sys::environment(); e != nullptr && *e != nullptr && n < kMaxEnv; ++e) {
+    if (starts_with(*e, "LD_PRELOAD=")) continue;
+    if (starts_with(*e, fmt::kEnvReportFromRuntime)) continue;
+    g_child_env[n++] = *e;
+  }
+  g_child_env[n++] = "LEAKWATCH_REPORT_FROM_RUNTIME=1";
+  g_child_env[n] = nullptr;
+  return g_child_env;
+}
+
+void render_own_report(StateFile& s) {
+  const char* cli = cli_path();
+  const char* argv[] = {cli, "report", s.path, nullptr};
+  int status = cli[0] != '\0' ? sys::spawn_and_wait(argv, report_environment()) : -1;
+  bool exited = status >= 0 && (status & 0x7f) == 0;
+  int code = exited ? (status >> 8) & 0xff : -1;
+  if (!exited || (code != 0 && code != options().error_exitcode)) {
+    char msg[2 * kMaxPath + 128];
+    TextBuffer out(msg, sizeof msg);
+    out.add("leakwatch: error: could not render the leak report with ")
+        .add(cli[0] != '\0' ? cli : "the leakwatch CLI (not found)")
+        .add("; the raw state is kept in ")
+        .add(s.path)
+        .add("\n");
+    sys::write_all(2, out.c_str(), out.size());
+    return;  // keep the state for a later `leakwatch report`
+  }
+  s.header()->state = static_cast<uint32_t>(fmt::ProcessState::kFinalized);
+  sys::unlink_path(s.path);
+  if (s.own_dir[0] != '\0') sys::remove_dir(s.own_dir);
+  if (options().error_exitcode != 0 && code == options().error_exitcode) {
+    sys::exit_now(static_cast<int>(options().error_exitcode));
+  }
+}
+
+// The destructor of this library runs in _dl_fini, after every atexit
+// handler and C++ static destructor, and after the main program's own
+// destructors: as late as the process lets a library run code.
+__attribute__((destructor)) void leakwatch_at_exit() {
+  if (init_state() != InitState::kTracking) return;
+  StateFile& s = state_file();
+  if (s.base == nullptr || !recording_enabled()) return;
+  ThreadState& t = this_thread();
+  if (options().run_libc_freeres) release_runtime_library_buffers();
+  flush_counters(t);
+  fmt::SessionHeader* h = s.header();
+  __atomic_store_n(&h->state, static_cast<uint32_t>(fmt::ProcessState::kExited), __ATOMIC_RELEASE);
+  if (report_rendered_by_parent()) return;
+  if (!options().report_at_exit) {
+    sys::unlink_path(s.path);
+    if (s.own_dir[0] != '\0') sys::remove_dir(s.own_dir);
+    return;
+  }
+  ReentryGuard guard(t);
+  render_own_report(s);
+}
+
+// Runs as early as the loader allows, so that init (which reads the
+// environment) happens before the program's own constructors start threads.
+__attribute__((constructor(101))) void leakwatch_early_init() { ensure_initialized(); }
+
+}  // namespace
+
+}  // namespace leakwatch::rt

@@ -1,0 +1,62 @@
+// The runtime's only door to libc and the kernel.
+//
+// Every function here is hook-safe (never allocates through malloc, takes no
+// lock a fork could orphan) and async-signal-safe unless it says otherwise.
+#ifndef LEAKWATCH_RUNTIME_SYS_SYS_H_
+#define LEAKWATCH_RUNTIME_SYS_SYS_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+namespace leakwatch::rt::sys {
+
+// errno access without <errno.h> in callers.
+int get_errno();
+void set_errno(int value);
+
+// Writes all of buf to fd, retrying on EINTR and short writes.
+void write_all(int fd, const char* buf, size_t len);
+
+uint32_t current_pid();
+uint32_t current_tid();
+uint32_t parent_pid();
+uint64_t realtime_ns();
+size_t page_size();
+
+// Returns the value of an environment variable or nullptr; reads environ
+// directly (getenv is safe too, but this keeps the dependency visible).
+const char* get_env(const char* name);
+
+// File operations used for the state file. Return -1 (and errno) on failure.
+int open_file(const char* path, int flags, int mode);
+int close_file(int fd);
+int truncate_file(int fd, uint64_t size);
+// Reserves blocks for [offset, offset+len). Returns 0 on success, 1 when the
+// file system cannot reserve (sparse use continues), -1 when it is full.
+int reserve_file_range(int fd, uint64_t offset, uint64_t len);
+int unlink_path(const char* path);
+int remove_dir(const char* path);
+int make_dir(const char* path, int mode);
+// mkdtemp on a caller-owned template buffer.
+char* make_temp_dir(char* path_template);
+bool is_writable_dir(const char* path);
+long read_link(const char* path, char* buf, size_t size);
+// Reads up to size bytes of a small file (e.g. /proc/self/cmdline).
+long read_small_file(const char* path, char* buf, size_t size);
+
+void* map_shared_file(void* fixed_address, uint64_t size, int fd);
+void* map_anonymous(uint64_t size);
+int unmap(void* addr, uint64_t size);
+
+// Spawns `argv[0]` with `envp` (no PATH search) and waits for it. Returns the
+// wait status, or -1 if it could not be started. Not async-signal-safe.
+int spawn_and_wait(const char* const* argv, const char* const* envp);
+
+[[noreturn]] void exit_now(int status);
+
+// The process environment, as the runtime may pass it on.
+char** environment();
+
+}  // namespace leakwatch::rt::sys
+
+#endif  // LEAKWATCH_RUNTIME_SYS_SYS_H_

@@ -1,0 +1,239 @@
+#include "runtime/table/allocation_table.h"
+
+#include "runtime/sys/sys.h"
+#include "runtime/table/state_file.h"
+
+namespace leakwatch::rt {
+namespace {
+
+namespace fmt = leakwatch::format;
+
+inline constexpr uint32_t kCounterFlushOps = 64;
+inline constexpr uint64_t kSequenceChunk = 256;
+
+// Head of the global stack of free-slot batches: low 32 bits slot+1 of the
+// batch's first record (0 = empty), high 32 bits an ABA tag bumped on every
+// successful CAS. A free record links its batch through its own words:
+// word 1 = next slot in the batch + 1, word 2 = first slot of the next
+// batch + 1 (only in a batch's first record).
+uint64_t g_free_batches;
+uint64_t g_sequence;
+
+uint64_t* record_words(uint32_t slot) {
+  return reinterpret_cast<uint64_t*>(&state_file().records()[slot]);
+}
+
+void push_batch(uint32_t first_slot) {
+  uint64_t* head_words = record_words(first_slot);
+  uint64_t old = __atomic_load_n(&g_free_batches, __ATOMIC_RELAXED);
+  for (;;) {
+    __atomic_store_n(&head_words[2], old & 0xffffffffu, __ATOMIC_RELAXED);
+    uint64_t desired = (uint64_t{first_slot} + 1) | (((old >> 32) + 1) << 32);
+    if (__atomic_compare_exchange_n(&g_free_batches, &old, desired, true, __ATOMIC_RELEASE,
+                                    __ATOMIC_RELAXED)) {
+      return;
+    }
+  }
+}
+
+// Links slots[0..n) into one batch and pushes it.
+void push_slots(const uint32_t* slots, uint32_t n) {
+  if (n == 0) return;
+  for (uint32_t i = 0; i < n; ++i) {
+    uint64_t next = i + 1 < n ? uint64_t{slots[i + 1]} + 1 : 0;
+    __atomic_store_n(&record_words(slots[i])[1], next, __ATOMIC_RELAXED);
+  }
+  push_batch(slots[0]);
+}
+
+bool pop_batch(ThreadState& t) {
+  uint64_t head = __atomic_load_n(&g_free_batches, __ATOMIC_ACQUIRE);
+  for (;;) {
+    uint32_t first = static_cast<uint32_t>(head);
+    if (first == 0) return false;
+    // If another thread pops and reuses this record meanwhile, `next` is
+    // garbage, but then the tag has moved and the CAS below fails.
+    uint64_t next = __atomic_load_n(&record_words(first - 1)[2], __ATOMIC_RELAXED);
+    uint64_t desired = (next & 0xffffffffu) | (((head >> 32) + 1) << 32);
+    if (__atomic_compare_exchange_n(&g_free_batches, &head, desired, true, __ATOMIC_ACQUIRE,
+                                    __ATOMIC_ACQUIRE)) {
+      uint32_t cur = first - 1;
+      while (t.slot_count < kSlotCacheSize) {
+        t.slots[t.slot_count++] = cur;
+        uint64_t link = __atomic_load_n(&record_words(cur)[1], __ATOMIC_RELAXED);
+        if (link == 0) break;
+        cur = static_cast<uint32_t>(link - 1);
+      }
+      return true;
+    }
+  }
+}
+
+uint32_t acquire_slot(ThreadState& t) {
+  if (t.slot_count > 0) return t.slots[--t.slot_count];
+  if (pop_batch(t)) return t.slots[--t.slot_count];
+  fmt::SessionHeader* h = state_file().header();
+  uint64_t first = __atomic_fetch_add(&h->record_high_water, kSlotBatch, __ATOMIC_RELAXED);
+  if (first + kSlotBatch > fmt::kMaxRecords) return kNoSlot;
+  if (!ensure_backed(fmt::kRecordsOffset + first * sizeof(fmt::AllocationRecord),
+                     kSlotBatch * sizeof(fmt::AllocationRecord))) {
+    return kNoSlot;
+  }
+  for (uint32_t i = kSlotBatch - 1; i >= 1; --i) {
+    t.slots[t.slot_count++] = static_cast<uint32_t>(first + i);
+  }
+  return static_cast<uint32_t>(first);
+}
+
+void recycle_slot(ThreadState& t, uint32_t slot) {
+  if (t.exiting) {
+    push_slots(&slot, 1);
+    return;
+  }
+  if (t.slot_count == kSlotCacheSize) {
+    // Hand the oldest half to other threads: a thread that only frees
+    // (consumer of a producer thread) must not hoard slots.
+    push_slots(t.slots, kSlotBatch);
+    for (uint32_t i = kSlotBatch; i < kSlotCacheSize; ++i) t.slots[i - kSlotBatch] = t.slots[i];
+    t.slot_count -= kSlotBatch;
+  }
+  t.slots[t.slot_count++] = slot;
+}
+
+uint64_t next_sequence(ThreadState& t) {
+  if (t.sequence_next == t.sequence_end) {
+    t.sequence_next = __atomic_fetch_add(&g_sequence, kSequenceChunk, __ATOMIC_RELAXED);
+    t.sequence_end = t.sequence_next + kSequenceChunk;
+  }
+  return t.sequence_next++;
+}
+
+uint32_t thread_id(ThreadState& t) {
+  if (t.tid == 0) t.tid = sys::current_tid();
+  return t.tid;
+}
+
+void note_op(ThreadState& t) {
+  if (++t.pending_ops >= kCounterFlushOps) flush_counters(t);
+}
+
+}  // namespace
+
+uint32_t record_allocation(ThreadState& t, uintptr_t address, uint64_t size,
+                           fmt::AllocKind kind, uint32_t stack_id) {
+  t.pending_allocations++;
+  t.pending_bytes_allocated += size;
+  uint32_t slot = acquire_slot(t);
+  if (slot == kNoSlot) {
+    __atomic_fetch_add(&state_file().header()->counters.records_dropped, 1, __ATOMIC_RELAXED);
+    note_op(t);
+    return kNoSlot;
+  }
+  fmt::AllocationRecord& rec = state_file().records()[slot];
+  rec.size = size;
+  rec.sequence = next_sequence(t);
+  rec.kind = static_cast<uint8_t>(kind);
+  rec.stack_id = stack_id;
+  rec.thread_id = thread_id(t);
+  __atomic_store_n(&rec.address, uint64_t{address}, __ATOMIC_RELEASE);
+  note_op(t);
+  return slot;
+}
+
+void update_allocation(ThreadState& t, uint32_t slot, uintptr_t new_address, uint64_t old_size,
+                       uint64_t new_size, uint32_t stack_id) {
+  fmt::AllocationRecord& rec = state_file().records()[slot];
+  __atomic_store_n(&rec.address, uint64_t{0}, __ATOMIC_RELAXED);
+  rec.size = new_size;
+  rec.sequence = next_sequence(t);
+  rec.kind = static_cast<uint8_t>(fmt::AllocKind::kRealloc);
+  rec.stack_id = stack_id;
+  rec.thread_id = thread_id(t);
+  __atomic_store_n(&rec.address, uint64_t{new_address}, __ATOMIC_RELEASE);
+  t.pending_frees++;
+  t.pending_bytes_freed += old_size;
+  t.pending_allocations++;
+  t.pending_bytes_allocated += new_size;
+  note_op(t);
+}
+
+bool lookup_allocation(uint32_t slot, uintptr_t address, uint64_t* size, fmt::AllocKind* kind) {
+  StateFile& s = state_file();
+  if (s.base == nullptr || slot >= __atomic_load_n(&s.header()->record_high_water, __ATOMIC_RELAXED)) {
+    return false;
+  }
+  const fmt::AllocationRecord& rec = s.records()[slot];
+  if (__atomic_load_n(&rec.address, __ATOMIC_ACQUIRE) != address) return false;
+  *size = rec.size;
+  *kind = static_cast<fmt::AllocKind>(rec.kind);
+  return true;
+}
+
+void release_allocation(ThreadState& t, uint32_t slot, uint64_t size, bool recycle) {
+  fmt::AllocationRecord& rec = state_file().records()[slot];
+  __atomic_store_n(&rec.address, uint64_t{0}, __ATOMIC_RELEASE);
+  if (recycle) {
+    t.pending_frees++;
+    t.pending_bytes_freed += size;
+    recycle_slot(t, slot);
+    note_op(t);
+  } else {
+    // Not ours to touch the thread's caches: count straight into the shared
+    // counters and let the slot go (a few bytes, only from signal handlers).
+    fmt::Counters& c = state_file().header()->counters;
+    __atomic_fetch_add(&c.frees, 1, __ATOMIC_RELAXED);
+    __atomic_fetch_add(&c.bytes_freed, size, __ATOMIC_RELAXED);
+  }
+}
+
+void count_unrecorded_allocation(uint64_t size) {
+  if (state_file().base == nullptr) return;
+  fmt::Counters& c = state_file().header()->counters;
+  __atomic_fetch_add(&c.allocations, 1, __ATOMIC_RELAXED);
+  __atomic_fetch_add(&c.bytes_allocated, size, __ATOMIC_RELAXED);
+}
+
+void count_unrecorded_free() {
+  if (state_file().base == nullptr) return;
+  __atomic_fetch_add(&state_file().header()->counters.frees, 1, __ATOMIC_RELAXED);
+}
+
+void count_foreign_free() {
+  if (state_file().base == nullptr) return;
+  __atomic_fetch_add(&state_file().header()->counters.untracked_frees, 1, __ATOMIC_RELAXED);
+}
+
+void flush_counters(ThreadState& t) {
+  StateFile& s = state_file();
+  if (s.base == nullptr) return;
+  fmt::Counters& c = s.header()->counters;
+  if (t.pending_allocations) __atomic_fetch_add(&c.allocations, t.pending_allocations, __ATOMIC_RELAXED);
+  if (t.pending_frees) __atomic_fetch_add(&c.frees, t.pending_frees, __ATOMIC_RELAXED);
+  uint64_t allocated =
+      __atomic_add_fetch(&c.bytes_allocated, t.pending_bytes_allocated, __ATOMIC_RELAXED);
+  uint64_t freed = __atomic_add_fetch(&c.bytes_freed, t.pending_bytes_freed, __ATOMIC_RELAXED);
+  uint64_t live = allocated >= freed ? allocated - freed : 0;
+  uint64_t peak = __atomic_load_n(&c.peak_live_bytes, __ATOMIC_RELAXED);
+  while (live > peak && !__atomic_compare_exchange_n(&c.peak_live_bytes, &peak, live, true,
+                                                     __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+  }
+  t.pending_allocations = t.pending_frees = 0;
+  t.pending_bytes_allocated = t.pending_bytes_freed = 0;
+  t.pending_ops = 0;
+}
+
+void release_thread_slots(ThreadState& t) {
+  uint32_t n = t.slot_count;
+  for (uint32_t i = 0; i < n; i += kSlotBatch) {
+    uint32_t len = n - i < kSlotBatch ? n - i : kSlotBatch;
+    push_slots(&t.slots[i], len);
+  }
+  t.slot_count = 0;
+}
+
+void reset_allocation_table() {
+  g_free_batches = 0;
+  g_sequence = 0;
+}
+
+}  // namespace leakwatch::rt

@@ -1,0 +1,55 @@
+// The table of live allocations: a dense array of AllocationRecord in the
+// state file, with free slots handed out from per-thread caches backed by a
+// lock-free global stack of slot batches. A block's slot index travels in
+// the block's header, so free() finds its record without any lookup.
+#ifndef LEAKWATCH_RUNTIME_TABLE_ALLOCATION_TABLE_H_
+#define LEAKWATCH_RUNTIME_TABLE_ALLOCATION_TABLE_H_
+
+#include <stdint.h>
+
+#include "format/session_format.h"
+#include "runtime/core/thread_state.h"
+
+namespace leakwatch::rt {
+
+inline constexpr uint32_t kNoSlot = 0xffffffffu;
+
+// Records a new live block. Returns its slot, or kNoSlot when the state file
+// is full (the block is then counted but not tracked).
+// Hook-safe; pre: the caller holds the thread's reentry guard.
+uint32_t record_allocation(ThreadState& t, uintptr_t address, uint64_t size,
+                           format::AllocKind kind, uint32_t stack_id);
+
+// Moves a live record to a new address/size (realloc in place of free+malloc).
+// pre: `slot` holds `old_address`; reentry guard held.
+void update_allocation(ThreadState& t, uint32_t slot, uintptr_t new_address, uint64_t old_size,
+                       uint64_t new_size, uint32_t stack_id);
+
+// Returns the size recorded for `address` in `slot`, or false when the slot
+// does not hold that address (a block from before a fork, or a stale header).
+bool lookup_allocation(uint32_t slot, uintptr_t address, uint64_t* size, format::AllocKind* kind);
+
+// Removes the record. `recycle` false leaves the slot unused rather than
+// touching the thread's cache (used when the guard was already held, e.g. in
+// a signal handler that interrupted the runtime). Hook-safe.
+void release_allocation(ThreadState& t, uint32_t slot, uint64_t size, bool recycle);
+
+// Counts a block that was allocated but not recorded (reentry guard held),
+// and the free of such a block.
+void count_unrecorded_allocation(uint64_t size);
+void count_unrecorded_free();
+// Counts a free() of a pointer that carries no leakwatch block header.
+void count_foreign_free();
+
+// Adds the thread's pending counter deltas to the shared counters.
+void flush_counters(ThreadState& t);
+
+// Returns the thread's cached free slots to the global stack (thread exit).
+void release_thread_slots(ThreadState& t);
+
+// Forgets the global free-slot stack (fork child with a fresh state file).
+void reset_allocation_table();
+
+}  // namespace leakwatch::rt
+
+#endif  // LEAKWATCH_RUNTIME_TABLE_ALLOCATION_TABLE_H_

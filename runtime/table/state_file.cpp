@@ -1,0 +1,132 @@
+#include "runtime/table/state_file.h"
+
+#include <errno.h>
+#include <fcntl.h>
+
+#include "runtime/sys/sys.h"
+#include "runtime/sys/text.h"
+
+namespace leakwatch::rt {
+namespace {
+
+namespace fmt = leakwatch::format;
+
+StateFile g_state;
+
+inline constexpr uint64_t kChunkShift = 16;  // 64 KiB
+inline constexpr uint64_t kChunkCount = fmt::kStateFileSize >> kChunkShift;
+// One bit per chunk of the state file: 4 MiB of bits for the 32 GiB record
+// region would be too much .bss, so records are tracked in 1 MiB units.
+inline constexpr uint64_t kSmallChunks = fmt::kRecordsOffset >> kChunkShift;
+inline constexpr uint64_t kRecordChunkShift = 20;
+inline constexpr uint64_t kRecordChunks = fmt::kRecordsSize >> kRecordChunkShift;
+
+uint64_t g_small_backed[kSmallChunks / 64 + 1];
+uint64_t g_record_backed[kRecordChunks / 64 + 1];
+
+static_assert(kChunkCount > kSmallChunks);
+
+bool back_chunk(uint64_t* bits, uint64_t index, uint64_t offset, uint64_t len) {
+  uint64_t mask = uint64_t{1} << (index % 64);
+  if (__atomic_load_n(&bits[index / 64], __ATOMIC_ACQUIRE) & mask) return true;
+  int rc = sys::reserve_file_range(g_state.fd, offset, len);
+  if (rc < 0) return false;
+  __atomic_fetch_or(&bits[index / 64], mask, __ATOMIC_RELEASE);
+  return true;
+}
+
+void fill_header(fmt::SessionHeader* h, uint32_t image, uint32_t stack_depth) {
+  copy_bytes(h->magic, fmt::kSessionMagic, sizeof h->magic);
+  h->version = fmt::kSessionFormatVersion;
+  h->header_size = sizeof(fmt::SessionHeader);
+  h->file_size = fmt::kStateFileSize;
+  h->pid = sys::current_pid();
+  h->parent_pid = sys::parent_pid();
+  h->image = image;
+  h->stack_depth = stack_depth;
+  h->start_time_ns = sys::realtime_ns();
+  h->state = static_cast<uint32_t>(fmt::ProcessState::kRunning);
+  h->header_mode = 1;
+  h->frames_used = 2;  // word 0 stays unused so that stack id 0 means "none"
+  sys::read_link("/proc/self/exe", h->executable, sizeof h->executable);
+  long n = sys::read_small_file("/proc/self/cmdline", h->command_line,
+                                sizeof h->command_line - 1);
+  if (n > 0) {
+    for (long i = 0; i < n; ++i) {
+      if (h->command_line[i] == '\0') h->command_line[i] = ' ';
+    }
+    while (n > 0 && h->command_line[n - 1] == ' ') --n;
+    h->command_line[n] = '\0';
+  }
+}
+
+}  // namespace
+
+StateFile& state_file() { return g_state; }
+
+bool create_state_file(const char* dir, void* fixed_address, uint32_t stack_depth) {
+  char path[kMaxPath];
+  int fd = -1;
+  uint32_t image = 0;
+  uint32_t pid = sys::current_pid();
+  for (; image < 1000; ++image) {
+    TextBuffer name(path, sizeof path);
+    name.add(dir).add("/").add_unsigned(pid).add("-").add_unsigned(image).add(
+        fmt::kStateFileSuffix);
+    if (name.truncated()) return false;
+    fd = sys::open_file(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW, 0600);
+    if (fd >= 0 || sys::get_errno() != EEXIST) break;
+  }
+  if (fd < 0) return false;
+  if (sys::truncate_file(fd, fmt::kStateFileSize) != 0 ||
+      sys::reserve_file_range(fd, 0, fmt::kHeaderRegionSize) < 0) {
+    sys::close_file(fd);
+    sys::unlink_path(path);
+    return false;
+  }
+  void* base = sys::map_shared_file(fixed_address, fmt::kStateFileSize, fd);
+  if (base == nullptr) {
+    sys::close_file(fd);
+    sys::unlink_path(path);
+    return false;
+  }
+  if (g_state.fd >= 0) sys::close_file(g_state.fd);
+  g_state.fd = fd;
+  g_state.base = static_cast<char*>(base);
+  copy_bytes(g_state.path, path, text_length(path) + 1);
+  reset_backing();
+  fill_header(g_state.header(), image, stack_depth);
+  return true;
+}
+
+bool ensure_backed(uint64_t offset, uint64_t len) {
+  if (len == 0) return true;
+  uint64_t end = offset + len;
+  if (offset < fmt::kRecordsOffset) {
+    uint64_t last = (end < fmt::kRecordsOffset ? end : fmt::kRecordsOffset) - 1;
+    for (uint64_t c = offset >> kChunkShift; c <= last >> kChunkShift; ++c) {
+      if (!back_chunk(g_small_backed, c, c << kChunkShift, uint64_t{1} << kChunkShift)) {
+        return false;
+      }
+    }
+    if (end <= fmt::kRecordsOffset) return true;
+    offset = fmt::kRecordsOffset;
+  }
+  uint64_t first = (offset - fmt::kRecordsOffset) >> kRecordChunkShift;
+  uint64_t last = (end - 1 - fmt::kRecordsOffset) >> kRecordChunkShift;
+  if (last >= kRecordChunks) return false;
+  for (uint64_t c = first; c <= last; ++c) {
+    if (!back_chunk(g_record_backed, c, fmt::kRecordsOffset + (c << kRecordChunkShift),
+                    uint64_t{1} << kRecordChunkShift)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+void reset_backing() {
+  zero_bytes(g_small_backed, sizeof g_small_backed);
+  zero_bytes(g_record_backed, sizeof g_record_backed);
+}
+
+}  // namespace leakwatch::rt

@@ -1,0 +1,58 @@
+// The process's state file: creation, mapping, and on-demand backing of its
+// sparse regions (see format/session_format.h for the layout).
+#ifndef LEAKWATCH_RUNTIME_TABLE_STATE_FILE_H_
+#define LEAKWATCH_RUNTIME_TABLE_STATE_FILE_H_
+
+#include <stdint.h>
+
+#include "format/session_format.h"
+
+namespace leakwatch::rt {
+
+inline constexpr int kMaxPath = 4096;
+
+struct StateFile {
+  int fd = -1;
+  char* base = nullptr;  // the whole file, mapped shared
+  char path[kMaxPath] = {};
+  // Set when the runtime made the directory itself (plain LD_PRELOAD use)
+  // and so removes it after the exit report.
+  char own_dir[kMaxPath] = {};
+
+  format::SessionHeader* header() const {
+    return reinterpret_cast<format::SessionHeader*>(base + format::kHeaderRegionOffset);
+  }
+  format::ModuleEntry* modules() const {
+    return reinterpret_cast<format::ModuleEntry*>(base + format::kModuleRegionOffset);
+  }
+  uint64_t* stack_table() const {
+    return reinterpret_cast<uint64_t*>(base + format::kStackTableOffset);
+  }
+  uint64_t* frames() const { return reinterpret_cast<uint64_t*>(base + format::kFramesOffset); }
+  format::AllocationRecord* records() const {
+    return reinterpret_cast<format::AllocationRecord*>(base + format::kRecordsOffset);
+  }
+};
+
+// The state of this process; `base` is null until create_state_file succeeds.
+StateFile& state_file();
+
+// Creates "<dir>/<pid>-<image>.lwstate", sizes it, and maps it (at
+// `fixed_address` when not null, replacing whatever is mapped there: used in
+// a fork child to swap the parent's shared file for its own). Fills the
+// header. Returns false (state unchanged when fixed_address is null) on
+// failure. Hook-safe.
+bool create_state_file(const char* dir, void* fixed_address, uint32_t stack_depth);
+
+// Makes sure file blocks back [offset, offset+len) so that touching the
+// mapping cannot SIGBUS on a full tmpfs. Cheap when already backed (one bit
+// test per 64 KiB chunk). Returns false when the file system is full.
+// Hook-safe, lock-free.
+bool ensure_backed(uint64_t offset, uint64_t len);
+
+// Forgets which chunks are backed (after the mapping was replaced).
+void reset_backing();
+
+}  // namespace leakwatch::rt
+
+#endif  // LEAKWATCH_RUNTIME_TABLE_STATE_FILE_H_
