@@ -1,0 +1,52 @@
+/* leakwatch public header: the runtime API, usable from C and C++.
+ *
+ * Every function is declared weak, so a program that includes this header
+ * builds and runs unchanged without the leakwatch runtime: the macros below
+ * then do nothing. Thread-safe; none of these functions allocate.
+ */
+#ifndef LEAKWATCH_LEAKWATCH_H_
+#define LEAKWATCH_LEAKWATCH_H_
+
+#include <stdint.h>
+
+#define LEAKWATCH_VERSION_MAJOR 0
+#define LEAKWATCH_VERSION_MINOR 1
+#define LEAKWATCH_VERSION_PATCH 0
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The always-on counters of the classic recipe: every allocation +1, every
+ * free -1. `live_blocks` = allocations - frees. */
+struct leakwatch_counters {
+  uint64_t allocations;
+  uint64_t frees;
+  uint64_t bytes_allocated;
+  uint64_t bytes_freed;
+  uint64_t live_blocks;
+  uint64_t live_bytes;
+  uint64_t peak_live_bytes;
+};
+
+/* __leakwatch_is_active() - 1 when the runtime tracks this process, else 0. */
+int __leakwatch_is_active(void) __attribute__((weak));
+
+/* __leakwatch_get_counters() - fills *out; returns 0, or -1 when the runtime
+ * does not track this process. Counts of other threads are at most 64
+ * operations per thread behind. */
+int __leakwatch_get_counters(struct leakwatch_counters* out) __attribute__((weak));
+
+#ifdef __cplusplus
+}
+#endif
+
+/* LEAKWATCH_ACTIVE() - nonzero when running under leakwatch. */
+#define LEAKWATCH_ACTIVE() (__leakwatch_is_active != 0 && __leakwatch_is_active())
+
+/* LEAKWATCH_GET_COUNTERS(ptr) - evaluates to 0 and fills *ptr under
+ * leakwatch, to -1 otherwise. */
+#define LEAKWATCH_GET_COUNTERS(ptr) \
+  (__leakwatch_get_counters != 0 ? __leakwatch_get_counters(ptr) : -1)
+
+#endif /* LEAKWATCH_LEAKWATCH_H_ */
