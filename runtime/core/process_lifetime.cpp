@@ -34,23 +34,39 @@ bool starts_with(const char* s, const char* prefix) {
   return text_equal_n(s, prefix, n);
 }
 
-// The CLI must not run with the runtime preloaded: drop LD_PRELOAD.
-const char* const* report_environment() {
+// The environment the CLI is started with: this process's, minus
+// LD_PRELOAD (the CLI must not run with the runtime preloaded). Copied into
+// static storage *before* __libc_freeres runs, because freeres clears the
+// environment and frees the strings setenv() made.
+char g_env_storage[256 * 1024];
+
+void capture_report_environment() {
   size_t n = 0;
-  for (char** e = sys::environment(); e != nullptr && *e != nullptr && n < kMaxEnv; ++e) {
-    if (starts_with(*e, "LD_PRELOAD=")) continue;
-    if (starts_with(*e, fmt::kEnvReportFromRuntime)) continue;
-    g_child_env[n++] = *e;
+  size_t used = 0;
+  auto keep = [&](const char* entry) {
+    size_t len = text_length(entry) + 1;
+    if (n >= kMaxEnv || used + len > sizeof g_env_storage) return;
+    copy_bytes(g_env_storage + used, entry, len);
+    g_child_env[n++] = g_env_storage + used;
+    used += len;
+  };
+  keep("LEAKWATCH_REPORT_FROM_RUNTIME=1");
+  // The options first, so that a huge environment cannot crowd them out.
+  for (char** e = sys::environment(); e != nullptr && *e != nullptr; ++e) {
+    if (starts_with(*e, fmt::kEnvOptions) && (*e)[text_length(fmt::kEnvOptions)] == '=') keep(*e);
   }
-  g_child_env[n++] = "LEAKWATCH_REPORT_FROM_RUNTIME=1";
+  for (char** e = sys::environment(); e != nullptr && *e != nullptr; ++e) {
+    if (starts_with(*e, "LD_PRELOAD=") || starts_with(*e, fmt::kEnvReportFromRuntime)) continue;
+    if (starts_with(*e, fmt::kEnvOptions) && (*e)[text_length(fmt::kEnvOptions)] == '=') continue;
+    keep(*e);
+  }
   g_child_env[n] = nullptr;
-  return g_child_env;
 }
 
 void render_own_report(StateFile& s) {
   const char* cli = cli_path();
   const char* argv[] = {cli, "report", s.path, nullptr};
-  int status = cli[0] != '\0' ? sys::spawn_and_wait(argv, report_environment()) : -1;
+  int status = cli[0] != '\0' ? sys::spawn_and_wait(argv, g_child_env) : -1;
   bool exited = status >= 0 && (status & 0x7f) == 0;
   int code = exited ? (status >> 8) & 0xff : -1;
   if (!exited || (code != 0 && code != options().error_exitcode)) {
@@ -80,6 +96,8 @@ __attribute__((destructor)) void leakwatch_at_exit() {
   StateFile& s = state_file();
   if (s.base == nullptr || !recording_enabled()) return;
   ThreadState& t = this_thread();
+  bool self_report = !report_rendered_by_parent() && options().report_at_exit;
+  if (self_report) capture_report_environment();
   if (options().run_libc_freeres) release_runtime_library_buffers();
   flush_counters(t);
   fmt::SessionHeader* h = s.header();

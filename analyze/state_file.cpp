@@ -1,0 +1,213 @@
+#include "analyze/state_file.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <utility>
+
+#include <fmt/format.h>
+
+namespace leakwatch {
+namespace {
+
+using format::AllocationRecord;
+using format::StackEntry;
+
+// Fields the live writer keeps updating are read with atomic loads.
+template <typename T>
+T load_acquire(const unsigned char* address) {
+  return __atomic_load_n(reinterpret_cast<const T*>(address), __ATOMIC_ACQUIRE);
+}
+
+template <typename T>
+T load_relaxed(const unsigned char* address) {
+  return __atomic_load_n(reinterpret_cast<const T*>(address), __ATOMIC_RELAXED);
+}
+
+constexpr uint64_t kHighWaterOffset = offsetof(format::SessionHeader, record_high_water);
+constexpr uint64_t kFramesUsedOffset = offsetof(format::SessionHeader, frames_used);
+constexpr uint64_t kCountersOffset = offsetof(format::SessionHeader, counters);
+// Slots read after each SEEK_DATA probe (a 64 KiB stretch of records).
+constexpr uint64_t kSlotsPerScan = 2048;
+
+}  // namespace
+
+StateFile StateFile::open(const std::string& path) {
+  StateFile file;
+  file.path_ = path;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw StateFileError(fmt::format("{}: {}", path, strerror(errno)));
+  struct stat info;
+  if (fstat(fd, &info) != 0) {
+    int error = errno;
+    close(fd);
+    throw StateFileError(fmt::format("{}: {}", path, strerror(error)));
+  }
+  if (!S_ISREG(info.st_mode)) {
+    close(fd);
+    throw StateFileError(fmt::format("{}: not a regular file", path));
+  }
+  file.size_ = static_cast<uint64_t>(info.st_size);
+  if (file.size_ < sizeof(format::SessionHeader)) {
+    close(fd);
+    throw StateFileError(
+        fmt::format("{}: not a leakwatch state file (only {} bytes)", path, file.size_));
+  }
+  file.fd_ = fd;
+  void* mapping = mmap(nullptr, file.size_, PROT_READ, MAP_SHARED, fd, 0);
+  if (mapping == MAP_FAILED) {
+    throw StateFileError(fmt::format("{}: cannot map: {}", path, strerror(errno)));
+  }
+  file.base_ = static_cast<const unsigned char*>(mapping);
+  memcpy(&file.header_, file.base_, sizeof(file.header_));
+  file.validate_header();  // the destructor unmaps if this throws
+  return file;
+}
+
+void StateFile::validate_header() {
+  if (memcmp(header_.magic, format::kSessionMagic, sizeof(header_.magic)) != 0) {
+    throw StateFileError(fmt::format("{}: not a leakwatch state file (bad magic)", path_));
+  }
+  if (header_.version != format::kSessionFormatVersion) {
+    throw StateFileError(fmt::format(
+        "{}: state file format version {} is not supported (this leakwatch reads version {})",
+        path_, header_.version, format::kSessionFormatVersion));
+  }
+  if (header_.header_size != sizeof(format::SessionHeader)) {
+    throw StateFileError(fmt::format("{}: corrupt header (header size {}, expected {})", path_,
+                                     header_.header_size, sizeof(format::SessionHeader)));
+  }
+  if (header_.file_size != format::kStateFileSize) {
+    throw StateFileError(fmt::format("{}: corrupt header (file size field {}, expected {})", path_,
+                                     header_.file_size, format::kStateFileSize));
+  }
+  // Every region must be inside the mapping, or reading it faults (SIGBUS).
+  if (size_ < format::kStateFileSize) {
+    throw StateFileError(
+        fmt::format("{}: truncated ({} bytes, expected {})", path_, size_, format::kStateFileSize));
+  }
+  header_.executable[sizeof(header_.executable) - 1] = '\0';
+  header_.command_line[sizeof(header_.command_line) - 1] = '\0';
+  if (header_.module_count > format::kMaxModules) {
+    warnings_.push_back(fmt::format("{}: module count {} exceeds {}; reading the first {}", path_,
+                                    header_.module_count, format::kMaxModules,
+                                    format::kMaxModules));
+    header_.module_count = format::kMaxModules;
+  }
+  if (header_.record_high_water > format::kMaxRecords) {
+    warnings_.push_back(fmt::format("{}: record count {} exceeds {}; reading the first {}", path_,
+                                    header_.record_high_water, format::kMaxRecords,
+                                    format::kMaxRecords));
+    header_.record_high_water = format::kMaxRecords;
+  }
+  if (header_.frames_used > format::kFramesWords) {
+    warnings_.push_back(fmt::format("{}: frames used {} exceeds {}", path_, header_.frames_used,
+                                    format::kFramesWords));
+    header_.frames_used = format::kFramesWords;
+  }
+}
+
+void StateFile::release() {
+  if (base_ != nullptr) munmap(const_cast<unsigned char*>(base_), size_);
+  if (fd_ >= 0) close(fd_);
+  base_ = nullptr;
+  fd_ = -1;
+}
+
+StateFile::~StateFile() { release(); }
+
+StateFile::StateFile(StateFile&& other) noexcept
+    : path_(std::move(other.path_)),
+      fd_(std::exchange(other.fd_, -1)),
+      base_(std::exchange(other.base_, nullptr)),
+      size_(std::exchange(other.size_, 0)),
+      header_(other.header_),
+      warnings_(std::move(other.warnings_)) {}
+
+StateFile& StateFile::operator=(StateFile&& other) noexcept {
+  if (this != &other) {
+    release();
+    path_ = std::move(other.path_);
+    fd_ = std::exchange(other.fd_, -1);
+    base_ = std::exchange(other.base_, nullptr);
+    size_ = std::exchange(other.size_, 0);
+    header_ = other.header_;
+    warnings_ = std::move(other.warnings_);
+  }
+  return *this;
+}
+
+format::Counters StateFile::counters() const {
+  format::Counters counters{};
+  auto* fields = reinterpret_cast<uint64_t*>(&counters);
+  for (size_t i = 0; i < sizeof(counters) / sizeof(uint64_t); ++i) {
+    fields[i] = load_relaxed<uint64_t>(base_ + kCountersOffset + i * sizeof(uint64_t));
+  }
+  return counters;
+}
+
+std::span<const format::ModuleEntry> StateFile::modules() const {
+  auto* first = reinterpret_cast<const format::ModuleEntry*>(base_ + format::kModuleRegionOffset);
+  return {first, header_.module_count};
+}
+
+uint64_t StateFile::frames_used() const {
+  // Re-read: a live writer interns stacks after open().
+  return std::min(load_acquire<uint64_t>(base_ + kFramesUsedOffset), format::kFramesWords);
+}
+
+std::optional<Stack> StateFile::stack(uint32_t stack_id) const {
+  constexpr uint64_t kEntryWords = sizeof(StackEntry) / sizeof(uint64_t);
+  uint64_t used = frames_used();
+  if (stack_id == 0 || stack_id + kEntryWords > used) return std::nullopt;
+  const unsigned char* entry_address = base_ + format::kFramesOffset + stack_id * sizeof(uint64_t);
+  StackEntry entry;
+  memcpy(&entry, entry_address, sizeof(entry));
+  if (entry.depth > format::kMaxStackDepth) return std::nullopt;
+  if (stack_id + kEntryWords + entry.depth > used) return std::nullopt;
+  auto* addresses = reinterpret_cast<const uint64_t*>(entry_address + sizeof(StackEntry));
+  return Stack{entry.module_epoch, {addresses, entry.depth}};
+}
+
+uint64_t StateFile::next_data_slot(uint64_t slot, uint64_t limit) const {
+  // A freed slot region may still hold data; a hole never does. Skipping
+  // holes keeps a scan of a corrupted, huge high-water mark short.
+  off_t from = static_cast<off_t>(format::kRecordsOffset + slot * sizeof(AllocationRecord));
+  off_t data = lseek(fd_, from, SEEK_DATA);
+  if (data < 0) {
+    // ENXIO: no data after `from`. Anything else: no SEEK_DATA; scan all.
+    return errno == ENXIO ? limit : slot;
+  }
+  uint64_t first = (static_cast<uint64_t>(data) - format::kRecordsOffset) / sizeof(AllocationRecord);
+  return std::max(first, slot);
+}
+
+std::vector<format::AllocationRecord> StateFile::live_records() const {
+  uint64_t high_water =
+      std::min(load_acquire<uint64_t>(base_ + kHighWaterOffset), format::kMaxRecords);
+  std::vector<AllocationRecord> live;
+  const unsigned char* records = base_ + format::kRecordsOffset;
+  uint64_t data_end = 0;  // slots below it are known to hold data
+  for (uint64_t i = 0; i < high_water; ++i) {
+    if (i >= data_end) {
+      i = next_data_slot(i, high_water);
+      if (i >= high_water) break;
+      data_end = i + kSlotsPerScan;
+    }
+    const unsigned char* slot = records + i * sizeof(AllocationRecord);
+    uint64_t address = load_acquire<uint64_t>(slot + offsetof(AllocationRecord, address));
+    if (address == 0) continue;
+    AllocationRecord& record = live.emplace_back();
+    memcpy(&record, slot, sizeof(record));
+    record.address = address;
+  }
+  return live;
+}
+
+}  // namespace leakwatch

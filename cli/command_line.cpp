@@ -1,0 +1,206 @@
+#include "cli/command_line.h"
+
+#include <ctype.h>
+
+#include <algorithm>
+#include <deque>
+#include <exception>
+
+#include <fmt/format.h>
+#include <CLI/CLI.hpp>
+
+#include "analyze/state_file.h"
+#include "cli/cli_error.h"
+#include "cli/option_table.h"
+#include "cli/report_command.h"
+#include "cli/run_command.h"
+#include "report/report.h"
+
+namespace leakwatch {
+namespace {
+
+constexpr char kRunUsage[] = "leakwatch run [OPTIONS] [--] PROGRAM [ARGS...]";
+constexpr char kReportUsage[] = "leakwatch report [OPTIONS] STATEFILE";
+
+// One generated flag and where CLI11 stores its value.
+struct FlagSlot {
+  const OptionSpec* spec = nullptr;
+  CLI::Option* option = nullptr;
+  CLI::Option* negation = nullptr;  // --no-NAME of a bool option
+  std::string text;
+  int number = 0;
+  bool flag = false;
+};
+
+// Flags of every options.inc entry (only REPORT ones when `report_only`),
+// named after the option, documented with its text and default.
+class GeneratedFlags {
+ public:
+  void add_to(CLI::App& app, bool report_only) {
+    for (const OptionSpec& spec : option_specs()) {
+      if (report_only && !spec.report_only) continue;
+      FlagSlot& slot = slots_.emplace_back();
+      slot.spec = &spec;
+      std::string name = flag_name(spec.name);
+      std::string doc(spec.doc);
+      if (!doc.empty()) doc[0] = static_cast<char>(toupper(static_cast<unsigned char>(doc[0])));
+      switch (spec.type) {
+        case OptionType::kBool:
+          // Two plain flags read better in --help than CLI11's "{false}" form.
+          slot.option = app.add_flag_function(
+              name, [&slot](int64_t) { slot.flag = true; },
+              fmt::format("{} (default: {})", doc, spec.default_value));
+          slot.negation = app.add_flag_function(
+              "--no-" + name.substr(2), [&slot](int64_t) { slot.flag = false; },
+              fmt::format("Turn {} off.", name));
+          continue;
+        case OptionType::kInt:
+          slot.option = app.add_option(name, slot.number, doc)->type_name("N");
+          value_flags_.push_back(name);
+          break;
+        case OptionType::kString:
+          slot.option = app.add_option(name, slot.text, doc)->type_name("TEXT");
+          value_flags_.push_back(name);
+          break;
+      }
+      slot.option->default_str(std::string(spec.default_value));
+      if (spec.name == "format") slot.option->check(CLI::IsMember({"text", "json"}));
+      if (spec.name == "output") slot.option->type_name("FILE");
+      if (spec.name == "session_dir") slot.option->type_name("DIR");
+    }
+  }
+
+  // The flags given, as option pairs.
+  OptionList given() const {
+    OptionList options;
+    for (const FlagSlot& slot : slots_) {
+      bool negated = slot.negation != nullptr && slot.negation->count() > 0;
+      if (slot.option->count() == 0 && !negated) continue;
+      std::string value;
+      switch (slot.spec->type) {
+        case OptionType::kBool:
+          value = slot.flag ? "true" : "false";
+          break;
+        case OptionType::kInt:
+          value = std::to_string(slot.number);
+          break;
+        case OptionType::kString:
+          value = slot.text;
+          break;
+      }
+      options.push_back({std::string(slot.spec->name), value});
+    }
+    return options;
+  }
+
+  const std::vector<std::string>& value_flags() const { return value_flags_; }
+
+ private:
+  std::deque<FlagSlot> slots_;  // stable addresses for CLI11
+  std::vector<std::string> value_flags_;
+};
+
+int usage_error(const std::string& message, const char* usage, const std::string& help_command) {
+  fmt::print(stderr, "{}: error: {}\nUsage: {}\nRun '{} --help' for more information.\n", kToolName,
+             message, usage, help_command);
+  return kExitUsage;
+}
+
+int dispatch(int argc, char** argv) {
+  CLI::App app{"leakwatch: find memory leaks in C and C++ programs.", "leakwatch"};
+  app.set_version_flag("--version", fmt::format("{} {}", kToolName, kToolVersion));
+  app.require_subcommand(1, 1);
+
+  CLI::App* run = app.add_subcommand("run", "Run a program and report the memory it leaked.");
+  run->footer(fmt::format(
+      "Usage: {}\nThe program's stdout is untouched; the report goes to stderr unless --output.",
+      kRunUsage));
+  GeneratedFlags run_flags;
+  run_flags.add_to(*run, false);
+  bool keep_session = false;
+  run->add_flag("--keep-session", keep_session,
+                "Keep the session directory (its state files) and print its path.");
+
+  CLI::App* report = app.add_subcommand("report", "Render the leak report of a state file.");
+  GeneratedFlags report_flags;
+  report_flags.add_to(*report, true);
+  std::string state_file;
+  report->add_option("STATEFILE", state_file, "A <pid>-<image>.lwstate file.")->required();
+
+  std::vector<std::string> args(argv, argv + argc);
+  RunSplit split = split_run_command(args, run_flags.value_flags());
+  std::vector<char*> parse_argv;
+  for (std::string& arg : split.leakwatch_args) parse_argv.push_back(arg.data());
+  try {
+    app.parse(static_cast<int>(parse_argv.size()), parse_argv.data());
+  } catch (const CLI::ParseError& error) {
+    if (error.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) {
+      return app.exit(error);  // --help, --version: to stdout
+    }
+    if (run->parsed()) return usage_error(error.what(), kRunUsage, "leakwatch run");
+    if (report->parsed()) return usage_error(error.what(), kReportUsage, "leakwatch report");
+    return usage_error(error.what(), "leakwatch run|report ...", "leakwatch");
+  }
+
+  if (run->parsed()) {
+    if (split.command.empty()) {
+      return usage_error("run: no program to run", kRunUsage, "leakwatch run");
+    }
+    return run_command(RunRequest{split.command, run_flags.given(), keep_session});
+  }
+  return report_command(ReportRequest{state_file, report_flags.given()});
+}
+
+}  // namespace
+
+RunSplit split_run_command(const std::vector<std::string>& args,
+                           const std::vector<std::string>& value_flags) {
+  RunSplit split;
+  size_t i = 0;
+  if (!args.empty()) split.leakwatch_args.push_back(args[i++]);
+  // Global flags take no values; the first other word is the subcommand.
+  while (i < args.size() && args[i].starts_with("-")) split.leakwatch_args.push_back(args[i++]);
+  if (i == args.size()) return split;
+  bool is_run = args[i] == "run";
+  split.leakwatch_args.push_back(args[i++]);
+  if (!is_run) {
+    split.leakwatch_args.insert(split.leakwatch_args.end(), args.begin() + i, args.end());
+    return split;
+  }
+  while (i < args.size()) {
+    const std::string& arg = args[i];
+    if (arg == "--") {
+      ++i;
+      break;
+    }
+    if (!arg.starts_with("-") || arg == "-") break;
+    split.leakwatch_args.push_back(arg);
+    ++i;
+    bool consumes_next =
+        std::find(value_flags.begin(), value_flags.end(), arg) != value_flags.end();
+    if (consumes_next && i < args.size()) split.leakwatch_args.push_back(args[i++]);
+  }
+  split.command.assign(args.begin() + i, args.end());
+  return split;
+}
+
+int leakwatch_main(int argc, char** argv) {
+  try {
+    return dispatch(argc, argv);
+  } catch (const CliError& error) {
+    if (error.bare()) {
+      fmt::print(stderr, "{}: {}\n", kToolName, error.what());
+    } else {
+      fmt::print(stderr, "{}: error: {}\n", kToolName, error.what());
+    }
+    return error.exit_code();
+  } catch (const StateFileError& error) {
+    fmt::print(stderr, "{}: error: {}\n", kToolName, error.what());
+    return kExitError;
+  } catch (const std::exception& error) {
+    fmt::print(stderr, "{}: error: {}\n", kToolName, error.what());
+    return kExitError;
+  }
+}
+
+}  // namespace leakwatch

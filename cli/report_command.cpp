@@ -1,0 +1,35 @@
+#include "cli/report_command.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <vector>
+
+#include "analyze/state_file.h"
+#include "cli/report_options.h"
+#include "format/session_format.h"
+#include "report/report_builder.h"
+
+namespace leakwatch {
+
+OptionList report_option_list(const OptionList& flags, bool from_runtime, const char* env_options) {
+  if (!from_runtime || env_options == nullptr) return flags;
+  // Unknown names are left alone: the runtime has warned about them already.
+  return merge_options(parse_option_string(env_options), flags);
+}
+
+int report_command(const ReportRequest& request) {
+  const char* from_runtime = getenv(format::kEnvReportFromRuntime);
+  OptionList options =
+      report_option_list(request.options, from_runtime != nullptr && strcmp(from_runtime, "1") == 0,
+                         getenv(format::kEnvOptions));
+  std::vector<std::string> warnings;
+  ReportOptions report_options = report_options_from(options, warnings);
+  StateFile state = StateFile::open(request.state_file);
+  Report report = build_report(state, warnings);
+  print_warnings(warnings);
+  write_report(report, report_options, static_cast<pid_t>(state.header().pid));
+  return leak_exit_code(report, report_options, 0);
+}
+
+}  // namespace leakwatch

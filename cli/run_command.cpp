@@ -1,0 +1,101 @@
+#include "cli/run_command.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include <fmt/format.h>
+
+#include "analyze/state_file.h"
+#include "cli/child_process.h"
+#include "cli/cli_error.h"
+#include "cli/elf_probe.h"
+#include "cli/program_resolver.h"
+#include "cli/report_options.h"
+#include "cli/session_dir.h"
+#include "format/session_format.h"
+#include "report/report_builder.h"
+
+namespace leakwatch {
+namespace {
+
+// Deletes the session directory on every way out, unless asked to keep it.
+class SessionGuard {
+ public:
+  SessionGuard(std::string dir, bool keep) : dir_(std::move(dir)), keep_(keep) {}
+  ~SessionGuard() {
+    if (keep_) {
+      fmt::print(stderr, "{}: session kept in {}\n", kToolName, dir_);
+    } else {
+      remove_session_dir(dir_);
+    }
+  }
+  SessionGuard(const SessionGuard&) = delete;
+  SessionGuard& operator=(const SessionGuard&) = delete;
+
+ private:
+  std::string dir_;
+  bool keep_;
+};
+
+int exit_code_of(int wait_status) {
+  if (WIFSIGNALED(wait_status)) return 128 + WTERMSIG(wait_status);
+  return WEXITSTATUS(wait_status);
+}
+
+}  // namespace
+
+std::string static_binary_message(const std::string& program) {
+  return fmt::format(
+      "{} is statically linked; LD_PRELOAD cannot track it (build with the compile-time header "
+      "mode instead)",
+      program);
+}
+
+int run_command(const RunRequest& request) {
+  if (request.command.empty()) throw CliError("run: no program given", kExitUsage);
+  const std::string& program = request.command.front();
+
+  const char* env_options = getenv(format::kEnvOptions);
+  OptionList options = merge_options(parse_option_string(env_options != nullptr ? env_options : ""),
+                                     request.options);
+  std::vector<std::string> warnings;
+  ReportOptions report_options = report_options_from(options, warnings);
+  print_warnings(warnings);
+  warnings.clear();
+
+  std::string path = resolve_program(program, getenv("PATH"));
+  if (probe_link_kind(path) == LinkKind::kStatic) throw CliError(static_binary_message(program));
+  std::string runtime_library = find_runtime_library();
+
+  std::optional<std::string> base = find_option(options, "session_dir");
+  std::string session_dir =
+      create_session_dir(base && !base->empty() ? *base : default_session_base());
+  SessionGuard guard(session_dir, request.keep_session);
+
+  ChildSpec spec{path, request.command, session_dir, runtime_library, join_option_string(options)};
+  ChildResult child = run_child(spec);
+  if (child.exec_errno != 0) {
+    throw CliError(fmt::format("{}: {}", program, strerror(child.exec_errno)),
+                   exit_code_of(child.wait_status), true);
+  }
+
+  std::optional<std::string> state_path = find_state_file(session_dir, child.pid);
+  if (!state_path) {
+    throw CliError("the target did not load the leakwatch runtime (setuid or static program?)");
+  }
+  StateFile state = StateFile::open(*state_path);
+  Report report = build_report(state, warnings);
+  if (WIFSIGNALED(child.wait_status)) {
+    report.process.end = ProcessEnd::kKilled;
+    report.process.signal = WTERMSIG(child.wait_status);
+  } else {
+    report.process.end = ProcessEnd::kExited;
+    report.process.exit_status = WEXITSTATUS(child.wait_status);
+  }
+  print_warnings(warnings);
+  write_report(report, report_options, child.pid);
+  return leak_exit_code(report, report_options, exit_code_of(child.wait_status));
+}
+
+}  // namespace leakwatch

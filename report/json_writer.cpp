@@ -1,0 +1,89 @@
+#include "report/json_writer.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace leakwatch {
+namespace {
+
+// Keys in the documented order, for people reading the output.
+using Json = nlohmann::ordered_json;
+
+std::string hex(uint64_t value) { return fmt::format("0x{:x}", value); }
+
+Json string_or_null(const std::string& text) { return text.empty() ? Json() : Json(text); }
+
+Json number_or_null(uint32_t value) { return value == 0 ? Json() : Json(value); }
+
+Json frame_json(const Frame& frame) {
+  Json json;
+  json["address"] = hex(frame.address);
+  json["module"] = string_or_null(frame.module);
+  json["offset"] = frame.module.empty() ? Json() : Json(hex(frame.offset));
+  json["function"] = string_or_null(frame.function);
+  json["file"] = string_or_null(frame.file);
+  json["line"] = number_or_null(frame.line);
+  json["column"] = number_or_null(frame.column);
+  json["inlined"] = frame.inlined;
+  return json;
+}
+
+Json process_json(const ProcessInfo& process) {
+  Json json;
+  json["pid"] = process.pid;
+  json["parent_pid"] = process.parent_pid;
+  json["command"] = process.command;
+  json["executable"] = process.executable;
+  json["exit_status"] = process.end == ProcessEnd::kExited ? Json(process.exit_status) : Json();
+  json["signal"] = process.end == ProcessEnd::kKilled ? Json(process.signal) : Json();
+  json["forked_child"] = process.forked_child;
+  return json;
+}
+
+Json summary_json(const Summary& summary) {
+  Json json;
+  json["leaked_bytes"] = summary.leaked_bytes;
+  json["leaked_blocks"] = summary.leaked_blocks;
+  json["allocations"] = summary.allocations;
+  json["frees"] = summary.frees;
+  json["bytes_allocated"] = summary.bytes_allocated;
+  json["bytes_freed"] = summary.bytes_freed;
+  json["peak_live_bytes"] = summary.peak_live_bytes;
+  json["untracked_frees"] = summary.untracked_frees;
+  json["records_dropped"] = summary.records_dropped;
+  json["stacks_dropped"] = summary.stacks_dropped;
+  return json;
+}
+
+Json leak_json(const LeakSite& site) {
+  Json json;
+  json["kind"] = site.kind;
+  json["bytes"] = site.bytes;
+  json["blocks"] = site.blocks;
+  Json kinds = Json::array();
+  for (format::AllocKind kind : site.alloc_kinds) kinds.push_back(format::alloc_kind_name(kind));
+  json["allocation_kinds"] = std::move(kinds);
+  Json stack = Json::array();
+  for (const Frame& frame : site.frames) stack.push_back(frame_json(frame));
+  json["stack"] = std::move(stack);
+  return json;
+}
+
+}  // namespace
+
+std::string format_json_report(const Report& report) {
+  Json json;
+  json["version"] = kJsonReportVersion;
+  json["tool"] = kToolName;
+  json["tool_version"] = kToolVersion;
+  json["process"] = process_json(report.process);
+  json["summary"] = summary_json(report.summary);
+  Json leaks = Json::array();
+  for (const LeakSite& site : report.leaks) leaks.push_back(leak_json(site));
+  json["leaks"] = std::move(leaks);
+  json["errors"] = report.errors;
+  // Invalid UTF-8 (from a command line or path) is replaced, not thrown.
+  return json.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace leakwatch

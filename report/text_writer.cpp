@@ -1,0 +1,97 @@
+#include "report/text_writer.h"
+
+#include <string.h>
+
+#include <fmt/format.h>
+
+namespace leakwatch {
+namespace {
+
+std::string signal_suffix(int signal) {
+  const char* name = sigabbrev_np(signal);  // "SEGV"; glibc >= 2.32
+  return name == nullptr ? std::string() : fmt::format(" (SIG{})", name);
+}
+
+std::string module_and_offset(const Frame& frame) {
+  if (frame.module.empty()) return "(<unknown module>)";
+  return fmt::format("({}+0x{:x})", frame.module, frame.offset);
+}
+
+std::string source_location(const Frame& frame) {
+  if (frame.line == 0) return frame.file;
+  return fmt::format("{}:{}", frame.file, frame.line);
+}
+
+}  // namespace
+
+std::string process_line(const ProcessInfo& process) {
+  const std::string& command = process.command.empty() ? process.executable : process.command;
+  std::string prefix =
+      fmt::format("{}: process {} ({})", kToolName, process.pid, command.empty() ? "?" : command);
+  switch (process.end) {
+    case ProcessEnd::kExited:
+      return fmt::format("{} exited with status {}", prefix, process.exit_status);
+    case ProcessEnd::kKilled:
+      return fmt::format("{} was killed by signal {}{}", prefix, process.signal,
+                         signal_suffix(process.signal));
+    case ProcessEnd::kExiting:
+      return prefix + " exited";
+    case ProcessEnd::kStillRunning:
+      return prefix + " is still running";
+    case ProcessEnd::kUnknown:
+      break;
+  }
+  return prefix + " ended without running its exit handlers";
+}
+
+std::string format_frame(size_t index, const Frame& frame) {
+  std::string line = fmt::format("#{} 0x{:x}", index, frame.address);
+  if (!frame.function.empty()) {
+    line += " in " + frame.function + " ";
+    line += frame.file.empty() ? module_and_offset(frame) : source_location(frame);
+  } else if (!frame.file.empty()) {
+    line += " in ?? " + source_location(frame);
+  } else {
+    line += " " + module_and_offset(frame);
+  }
+  return line;
+}
+
+std::string format_text_report(const Report& report, int max_frames_shown) {
+  const Summary& summary = report.summary;
+  std::string text = process_line(report.process) + "\n";
+  if (summary.records_dropped > 0) {
+    text += fmt::format(
+        "{}: warning: {} allocation(s) were not recorded (the state file was full); "
+        "leaks may be missing\n",
+        kToolName, summary.records_dropped);
+  }
+  if (summary.stacks_dropped > 0) {
+    text += fmt::format("{}: warning: {} stack(s) were not recorded (the stack table was full)\n",
+                        kToolName, summary.stacks_dropped);
+  }
+  for (const std::string& error : report.errors) {
+    text += fmt::format("{}: error: {}\n", kToolName, error);
+  }
+  if (!report.has_leaks()) {
+    text += fmt::format("{}: no leaks found ({} allocations, {} frees).\n", kToolName,
+                        summary.allocations, summary.frees);
+    return text;
+  }
+  for (const LeakSite& site : report.leaks) {
+    text += fmt::format("\nLeak of {} byte(s) in {} object(s) allocated from:\n", site.bytes,
+                        site.blocks);
+    size_t shown = site.frames.size();
+    if (max_frames_shown > 0 && shown > static_cast<size_t>(max_frames_shown)) {
+      shown = static_cast<size_t>(max_frames_shown);
+    }
+    for (size_t i = 0; i < shown; ++i) text += "    " + format_frame(i, site.frames[i]) + "\n";
+    if (site.frames.empty()) text += "    (no stack recorded)\n";
+  }
+  text += fmt::format(
+      "\nSUMMARY: {}: {} byte(s) leaked in {} allocation(s); {} allocations, {} frees.\n",
+      kToolName, summary.leaked_bytes, summary.leaked_blocks, summary.allocations, summary.frees);
+  return text;
+}
+
+}  // namespace leakwatch
