@@ -4,9 +4,9 @@
 #include "runtime/sys/text.h"
 
 namespace leakwatch::rt {
-namespace {
-
 Options g_options;
+
+namespace {
 
 void warn_line(const char* what, const char* key, size_t key_len, const char* value,
                size_t value_len) {
@@ -105,7 +105,5 @@ void parse_options(const char* text, Options* o, bool warn) {
   }
 }
 
-const Options& options() { return g_options; }
-Options& mutable_options() { return g_options; }
 
 }  // namespace leakwatch::rt

@@ -27,9 +27,11 @@ struct Options {
 // Hook-safe; not async-signal-safe (writes to stderr).
 void parse_options(const char* text, Options* options, bool warn);
 
+extern Options g_options;
+
 // The options in force; valid after init.
-const Options& options();
-Options& mutable_options();
+inline const Options& options() { return g_options; }
+inline Options& mutable_options() { return g_options; }
 
 }  // namespace leakwatch::rt
 

@@ -3,11 +3,7 @@
 #include "runtime/sys/text.h"
 
 namespace leakwatch::rt {
-namespace {
-__attribute__((tls_model("initial-exec"))) thread_local ThreadState t_state;
-}  // namespace
-
-ThreadState& this_thread() { return t_state; }
+__thread ThreadState t_state __attribute__((tls_model("initial-exec")));
 
 void reset_thread_state(ThreadState& t) {
   bool in_hook = t.in_hook;
