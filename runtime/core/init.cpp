@@ -10,6 +10,7 @@
 #include "runtime/interpose/real_functions.h"
 #include "runtime/stack/module_log.h"
 #include "runtime/stack/stack_capture.h"
+#include "runtime/stack/unwind_cache.h"
 #include "runtime/sys/sys.h"
 #include "runtime/sys/text.h"
 #include "runtime/table/allocation_table.h"
@@ -90,6 +91,7 @@ bool make_own_session_dir(char* out) {
 void after_fork_in_child() {
   if (init_state() != InitState::kTracking) return;
   ThreadState& t = this_thread();
+  release_unwind_cache(t);  // its stack ids name the parent's depot
   reset_thread_state(t);
   reset_allocation_table();
   reset_module_log_lock();
@@ -202,6 +204,7 @@ void handle_thread_exit(void* arg) {
   auto* t = static_cast<ThreadState*>(arg);
   if (init_state() != InitState::kTracking || state_file().base == nullptr) return;
   t->exiting = true;
+  release_unwind_cache(*t);
   flush_counters(*t);
   release_thread_slots(*t);
 }

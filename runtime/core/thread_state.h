@@ -7,6 +7,8 @@
 
 namespace leakwatch::rt {
 
+struct UnwindCacheEntry;
+
 inline constexpr uint32_t kSlotCacheSize = 64;
 inline constexpr uint32_t kSlotBatch = 32;
 inline constexpr uint32_t kStackCacheSize = 256;  // power of two
@@ -35,6 +37,8 @@ struct ThreadState {
   // Recently interned stacks: (hash, epoch) -> stack id.
   uint64_t stack_cache_hash[kStackCacheSize];
   uint32_t stack_cache_id[kStackCacheSize];
+  // Validated unwind cache (stack/unwind_cache.h), mmap'd on first use.
+  UnwindCacheEntry* unwind_cache;
 };
 
 // __thread, not thread_local: a POD needs no TLS init wrapper (_ZTH*) import.

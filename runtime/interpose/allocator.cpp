@@ -8,8 +8,7 @@
 #include "runtime/interpose/block_header.h"
 #include "runtime/interpose/bootstrap_arena.h"
 #include "runtime/interpose/real_functions.h"
-#include "runtime/stack/stack_capture.h"
-#include "runtime/stack/stack_depot.h"
+#include "runtime/stack/unwind_cache.h"
 #include "runtime/sys/sys.h"
 #include "runtime/sys/text.h"
 #include "runtime/table/allocation_table.h"
@@ -26,16 +25,14 @@ inline constexpr size_t kMaxAlignment = size_t{1} << 31;  // BlockHeader::offset
 
 // Records a block just obtained from the real allocator. Returns its slot.
 uint32_t record(ThreadState& t, uintptr_t user, size_t size, fmt::AllocKind kind,
-                uintptr_t caller) {
+                CallSite caller) {
   ReentryGuard guard(t);
   if (!guard.acquired() || !recording_enabled()) {
     count_unrecorded_allocation(size);
     return kNoSlot;
   }
   if (!t.registered) register_thread_exit(t);
-  uintptr_t pcs[format::kMaxStackDepth];
-  uint32_t depth = capture_stack(caller, pcs, static_cast<uint32_t>(options().stack_depth));
-  uint32_t stack_id = depth > 0 ? intern_stack(t, pcs, depth) : 0;
+  uint32_t stack_id = stack_id_for_call(t, caller, static_cast<uint32_t>(options().stack_depth));
   return record_allocation(t, user, size, kind, stack_id);
 }
 
@@ -61,7 +58,7 @@ size_t normalize_alignment(size_t alignment) {
   return a;
 }
 
-void* tracked_allocate(size_t size, size_t alignment, fmt::AllocKind kind, uintptr_t caller) {
+void* tracked_allocate(size_t size, size_t alignment, fmt::AllocKind kind, CallSite caller) {
   InitState s = init_state();
   if (__builtin_expect(s != InitState::kTracking, 0)) {
     bool handled = false;
@@ -84,7 +81,7 @@ void* tracked_allocate(size_t size, size_t alignment, fmt::AllocKind kind, uintp
   return reinterpret_cast<void*>(user);
 }
 
-void* tracked_calloc(size_t count, size_t size, uintptr_t caller) {
+void* tracked_calloc(size_t count, size_t size, CallSite caller) {
   size_t total;
   if (__builtin_mul_overflow(count, size, &total) || total > SIZE_MAX - kHeaderSize) {
     errno = ENOMEM;
@@ -145,7 +142,7 @@ void tracked_free(void* p) {
   errno = saved_errno;
 }
 
-void* tracked_realloc(void* p, size_t size, uintptr_t caller) {
+void* tracked_realloc(void* p, size_t size, CallSite caller) {
   if (p == nullptr) return tracked_allocate(size, 16, fmt::AllocKind::kRealloc, caller);
   if (size == 0) {
     tracked_free(p);  // glibc's realloc(p, 0) frees and returns NULL
@@ -192,9 +189,9 @@ void* tracked_realloc(void* p, size_t size, uintptr_t caller) {
   {
     ReentryGuard guard(t);
     if (tracked && guard.acquired() && recording_enabled()) {
-      uintptr_t pcs[format::kMaxStackDepth];
-      uint32_t depth = capture_stack(caller, pcs, static_cast<uint32_t>(options().stack_depth));
-      update_allocation(t, slot, user, old_size, size, depth > 0 ? intern_stack(t, pcs, depth) : 0);
+      uint32_t stack_id =
+          stack_id_for_call(t, caller, static_cast<uint32_t>(options().stack_depth));
+      update_allocation(t, slot, user, old_size, size, stack_id);
       new_slot = slot;
     } else if (tracked) {
       release_allocation(t, slot, old_size, false);

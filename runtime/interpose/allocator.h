@@ -8,16 +8,24 @@
 #include <stdint.h>
 
 #include "format/session_format.h"
+#include "runtime/stack/unwind_cache.h"
 
 namespace leakwatch::rt {
 
 // `alignment` is a power of two; <= 16 means malloc's own alignment.
-// `caller` is the hook's __builtin_return_address(0).
-void* tracked_allocate(size_t size, size_t alignment, format::AllocKind kind, uintptr_t caller);
-void* tracked_calloc(size_t count, size_t size, uintptr_t caller);
-void* tracked_realloc(void* p, size_t size, uintptr_t caller);
+// `caller` is where the hook was called from (LEAKWATCH_CALL_SITE).
+void* tracked_allocate(size_t size, size_t alignment, format::AllocKind kind, CallSite caller);
+void* tracked_calloc(size_t count, size_t size, CallSite caller);
+void* tracked_realloc(void* p, size_t size, CallSite caller);
 void tracked_free(void* p);
 size_t tracked_usable_size(void* p);
+
+// The calling hook's call site. Hooks are built with frame pointers, so the
+// caller's stack pointer at the call is the hook's frame address + 16.
+#define LEAKWATCH_CALL_SITE                                                        \
+  (::leakwatch::rt::CallSite{                                                      \
+      reinterpret_cast<uintptr_t>(__builtin_return_address(0)),                    \
+      reinterpret_cast<uintptr_t>(__builtin_frame_address(0)) + 2 * sizeof(void*)})
 
 // memalign's contract for odd alignments (glibc rounds them up to a power
 // of two); returns 0 for an alignment no allocation can satisfy.

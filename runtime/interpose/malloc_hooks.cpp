@@ -9,7 +9,7 @@
 #include "runtime/sys/sys.h"
 
 #define LEAKWATCH_EXPORT extern "C" __attribute__((visibility("default")))
-#define CALLER reinterpret_cast<uintptr_t>(__builtin_return_address(0))
+#define CALLER LEAKWATCH_CALL_SITE
 
 namespace rt = leakwatch::rt;
 using leakwatch::format::AllocKind;

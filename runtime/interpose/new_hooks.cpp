@@ -12,7 +12,7 @@
 #include "runtime/sys/sys.h"
 
 #define LEAKWATCH_EXPORT __attribute__((visibility("default")))
-#define CALLER reinterpret_cast<uintptr_t>(__builtin_return_address(0))
+#define CALLER LEAKWATCH_CALL_SITE
 
 namespace rt = leakwatch::rt;
 using leakwatch::format::AllocKind;
@@ -41,12 +41,12 @@ void* new_aligned_failed(size_t size, std::align_val_t alignment) {
   return next(size, alignment);
 }
 
-inline void* allocate(size_t size, AllocKind kind, uintptr_t caller) {
+inline void* allocate(size_t size, AllocKind kind, rt::CallSite caller) {
   return rt::tracked_allocate(size == 0 ? 1 : size, 16, kind, caller);
 }
 
 inline void* allocate_aligned(size_t size, std::align_val_t alignment, AllocKind kind,
-                              uintptr_t caller) {
+                              rt::CallSite caller) {
   size_t a = rt::normalize_alignment(static_cast<size_t>(alignment));
   if (a == 0) return nullptr;
   return rt::tracked_allocate(size == 0 ? 1 : size, a, kind, caller);

@@ -9,9 +9,6 @@ Unwinder g_unwinder = Unwinder::kLibunwind;
 uintptr_t g_self_start;
 uintptr_t g_self_end;
 
-// The runtime's frames are the ones inside this shared object.
-bool is_own_frame(uintptr_t pc) { return pc >= g_self_start && pc < g_self_end; }
-
 int find_self(struct dl_phdr_info* info, size_t, void* data) {
   auto self = reinterpret_cast<uintptr_t>(data);
   for (int i = 0; i < info->dlpi_phnum; ++i) {
@@ -29,6 +26,10 @@ int find_self(struct dl_phdr_info* info, size_t, void* data) {
 }
 
 }  // namespace
+
+// The runtime's frames are the ones inside this shared object.
+bool is_own_frame(uintptr_t pc) { return pc >= g_self_start && pc < g_self_end; }
+bool is_frame_pointer_unwinder() { return g_unwinder == Unwinder::kFramePointer; }
 
 void init_stack_capture(Unwinder unwinder) {
   g_unwinder = unwinder;

@@ -27,6 +27,10 @@ void init_stack_capture(Unwinder unwinder);
 // in a thread). Async-signal-safe for the frame-pointer backend.
 uint32_t capture_stack(uintptr_t caller, uintptr_t* out, uint32_t max);
 
+// True for a pc inside the runtime itself (its frames are never shown).
+bool is_own_frame(uintptr_t pc);
+bool is_frame_pointer_unwinder();
+
 // Backend entry points (stack_unwind_libunwind.cpp, stack_unwind_frame_pointer.cpp).
 // Each captures raw return addresses starting at its own caller's frame.
 uint32_t unwind_with_libunwind(uintptr_t* out, uint32_t max);

@@ -15,10 +15,13 @@ allowed=(
   posix_spawn waitpid
   # thread exit
   pthread_key_create pthread_setspecific
+  # reachability scan: stopping threads with a signal (tgkill, futex, getdents64 via syscall)
+  sigaction
   # memory primitives that never allocate
   memcpy memset strlen
   # libunwind (local unwinding only)
   unw_backtrace _ULx86_64_local_addr_space _ULx86_64_set_caching_policy
+  _ULx86_64_init_local _ULx86_64_step _ULx86_64_get_reg _Ux86_64_getcontext
   # toolchain weak references
   _ITM_deregisterTMCloneTable _ITM_registerTMCloneTable __gmon_start__
 )
