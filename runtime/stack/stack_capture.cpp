@@ -56,7 +56,9 @@ uint32_t capture_stack(uintptr_t caller, uintptr_t* out, uint32_t max) {
     return 1;
   }
   uint32_t depth = 0;
-  for (uint32_t i = first; i < n && depth < max; ++i) out[depth++] = raw[i];
+  for (uint32_t i = first; i < n && depth < max; ++i) {
+    if (!is_own_frame(raw[i])) out[depth++] = raw[i];  // e.g. the main() wrapper
+  }
   return depth;
 }
 

@@ -67,8 +67,10 @@ uint32_t unwind_with_slots(CallSite site, uintptr_t* pcs, uint32_t* offsets, uin
     unw_word_t ip = 0, sp = 0;
     unw_get_reg(&cursor, UNW_REG_IP, &ip);
     unw_get_reg(&cursor, UNW_REG_SP, &sp);
+    // The runtime's frames are never shown: the hooks at the top, and
+    // main_with_status (the __libc_start_main wrapper) below main.
+    if (is_own_frame(ip)) continue;
     if (!in_program) {
-      if (is_own_frame(ip)) continue;
       in_program = true;
       // The first program frame must be the hook's caller at the recorded
       // stack pointer; otherwise (a tail call into the hook) do not cache.
