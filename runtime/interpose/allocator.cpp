@@ -66,7 +66,8 @@ void* tracked_allocate(size_t size, size_t alignment, fmt::AllocKind kind, CallS
     if (handled) return p;
     if (init_state() == InitState::kPassThrough) return real_aligned(alignment, size);
   }
-  int saved_errno = errno;
+  int* error_number = &errno;  // one __errno_location call, not two
+  int saved_errno = *error_number;
   uint32_t offset = alignment <= 16 ? kHeaderSize : static_cast<uint32_t>(alignment);
   if (size > SIZE_MAX - offset) {
     errno = ENOMEM;
@@ -77,7 +78,7 @@ void* tracked_allocate(size_t size, size_t alignment, fmt::AllocKind kind, CallS
   auto user = reinterpret_cast<uintptr_t>(base) + offset;
   uint32_t slot = record(this_thread(), user, size, kind, caller);
   write_header(reinterpret_cast<void*>(user), slot, offset);
-  errno = saved_errno;
+  *error_number = saved_errno;
   return reinterpret_cast<void*>(user);
 }
 
@@ -115,7 +116,8 @@ void tracked_free(void* p) {
     }
     if (s == InitState::kInitializing) return;  // cannot happen: only arena blocks exist yet
   }
-  int saved_errno = errno;
+  int* error_number = &errno;
+  int saved_errno = *error_number;
   if (!header_valid(p)) {
     // Not one of ours (e.g. memory from an allocator called directly):
     // the real free decides, exactly as it would without leakwatch.
@@ -139,7 +141,7 @@ void tracked_free(void* p) {
   // So that a second free of the same pointer does not pass for a live block.
   h->check = 0;
   real().free(base);
-  errno = saved_errno;
+  *error_number = saved_errno;
 }
 
 void* tracked_realloc(void* p, size_t size, CallSite caller) {

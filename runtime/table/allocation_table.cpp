@@ -113,6 +113,12 @@ uint32_t thread_id(ThreadState& t) {
   return t.tid;
 }
 
+// The AllocationRecord bitfield word: sequence in the low 56 bits, kind in
+// the high 8 (the layout GCC and Clang give `sequence : 56; kind : 8`).
+uint64_t sequence_and_kind(uint64_t sequence, fmt::AllocKind kind) {
+  return (sequence & ((uint64_t{1} << 56) - 1)) | (uint64_t{static_cast<uint8_t>(kind)} << 56);
+}
+
 void note_op(ThreadState& t) {
   if (++t.pending_ops >= kCounterFlushOps) flush_counters(t);
 }
@@ -130,11 +136,12 @@ uint32_t record_allocation(ThreadState& t, uintptr_t address, uint64_t size,
     return kNoSlot;
   }
   fmt::AllocationRecord& rec = state_file().records()[slot];
-  rec.size = size;
-  rec.sequence = next_sequence(t);
-  rec.kind = static_cast<uint8_t>(kind);
-  rec.stack_id = stack_id;
-  rec.thread_id = thread_id(t);
+  // Whole-word stores: the bitfield (sequence:56, kind:8) would cost a
+  // read-modify-write of a word another thread may have just freed.
+  uint64_t* words = reinterpret_cast<uint64_t*>(&rec);
+  words[1] = size;
+  words[2] = sequence_and_kind(next_sequence(t), kind);
+  words[3] = uint64_t{stack_id} | (uint64_t{thread_id(t)} << 32);
   __atomic_store_n(&rec.address, uint64_t{address}, __ATOMIC_RELEASE);
   note_op(t);
   return slot;
