@@ -32,10 +32,25 @@ std::string frames_key(const std::vector<Frame>& frames) {
 
 }  // namespace
 
-std::vector<StackGroup> group_by_stack(std::span<const format::AllocationRecord> records) {
-  std::map<uint32_t, StackGroup> by_id;
-  for (const format::AllocationRecord& record : records) {
-    StackGroup& group = by_id[record.stack_id];
+int class_rank(format::ReachClass reach) {
+  switch (reach) {
+    case format::ReachClass::kDefinite: return 0;
+    case format::ReachClass::kIndirect: return 1;
+    case format::ReachClass::kPossible: return 2;
+    case format::ReachClass::kNotLive: return 3;
+    case format::ReachClass::kReachable: return 4;
+  }
+  return 3;
+}
+
+std::vector<StackGroup> group_by_stack(std::span<const format::AllocationRecord> records,
+                                       std::span<const format::ReachClass> classes) {
+  std::map<std::pair<int, uint32_t>, StackGroup> by_id;
+  for (size_t i = 0; i < records.size(); ++i) {
+    const format::AllocationRecord& record = records[i];
+    format::ReachClass reach = i < classes.size() ? classes[i] : format::ReachClass::kNotLive;
+    StackGroup& group = by_id[{class_rank(reach), record.stack_id}];
+    group.reach = reach;
     group.stack_id = record.stack_id;
     group.bytes += record.size;
     group.blocks += 1;
@@ -59,10 +74,10 @@ std::vector<LeakGroup> merge_by_frames(std::vector<StackGroup> groups,
   std::vector<std::string> keys;
   for (StackGroup& group : groups) {
     std::vector<Frame> frames = symbolize_stack(group.stack_id);
-    std::string key = frames_key(frames);
+    std::string key = fmt::format("{}\x1d{}", class_rank(group.reach), frames_key(frames));
     auto [it, inserted] = index_by_key.try_emplace(key, merged.size());
     if (inserted) {
-      merged.push_back(LeakGroup{.frames = std::move(frames)});
+      merged.push_back(LeakGroup{.frames = std::move(frames), .reach = group.reach});
       keys.push_back(key);
     }
     LeakGroup& target = merged[it->second];
@@ -77,6 +92,7 @@ std::vector<LeakGroup> merge_by_frames(std::vector<StackGroup> groups,
   std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
     const LeakGroup& x = merged[a];
     const LeakGroup& y = merged[b];
+    if (x.reach != y.reach) return class_rank(x.reach) < class_rank(y.reach);
     if (x.bytes != y.bytes) return x.bytes > y.bytes;
     if (x.blocks != y.blocks) return x.blocks > y.blocks;
     return keys[a] < keys[b];

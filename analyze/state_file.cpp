@@ -188,7 +188,7 @@ uint64_t StateFile::next_data_slot(uint64_t slot, uint64_t limit) const {
   return std::max(first, slot);
 }
 
-std::vector<format::AllocationRecord> StateFile::live_records() const {
+std::vector<format::AllocationRecord> StateFile::live_records(std::vector<uint64_t>* slots) const {
   uint64_t high_water =
       std::min(load_acquire<uint64_t>(base_ + kHighWaterOffset), format::kMaxRecords);
   std::vector<AllocationRecord> live;
@@ -206,6 +206,7 @@ std::vector<format::AllocationRecord> StateFile::live_records() const {
     AllocationRecord& record = live.emplace_back();
     memcpy(&record, slot, sizeof(record));
     record.address = address;
+    if (slots != nullptr) slots->push_back(i);
   }
   return live;
 }

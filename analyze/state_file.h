@@ -53,7 +53,8 @@ class StateFile {
 
   // live_records() returns a copy of every slot below the high-water mark
   // whose address is non-zero (read with acquire, as the writer publishes it).
-  std::vector<format::AllocationRecord> live_records() const;
+  // With `slots`, also the slot index of each record (for the scan file).
+  std::vector<format::AllocationRecord> live_records(std::vector<uint64_t>* slots = nullptr) const;
 
   // Problems found at open() that did not stop the reading (clamped counts).
   const std::vector<std::string>& warnings() const { return warnings_; }

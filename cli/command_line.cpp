@@ -11,16 +11,22 @@
 
 #include "analyze/state_file.h"
 #include "cli/cli_error.h"
+#include "cli/diff_command.h"
+#include "cli/mtrace_command.h"
 #include "cli/option_table.h"
 #include "cli/report_command.h"
 #include "cli/run_command.h"
+#include "cli/snapshot_command.h"
+#include "cli/top_command.h"
 #include "report/report.h"
+#include "report/writer_dispatch.h"
 
 namespace leakwatch {
 namespace {
 
 constexpr char kRunUsage[] = "leakwatch run [OPTIONS] [--] PROGRAM [ARGS...]";
 constexpr char kReportUsage[] = "leakwatch report [OPTIONS] STATEFILE";
+constexpr char kMtraceUsage[] = "leakwatch mtrace [OPTIONS] LOG [--exe PROGRAM]";
 
 // One generated flag and where CLI11 stores its value.
 struct FlagSlot {
@@ -28,9 +34,13 @@ struct FlagSlot {
   CLI::Option* option = nullptr;
   CLI::Option* negation = nullptr;  // --no-NAME of a bool option
   std::string text;
+  std::vector<std::string> texts;  // a repeatable flag (--suppressions)
   int number = 0;
   bool flag = false;
 };
+
+// String options whose flag may be given several times, each value kept.
+bool is_repeatable(std::string_view option_name) { return option_name == "suppressions"; }
 
 // Flags of every options.inc entry (only REPORT ones when `report_only`),
 // named after the option, documented with its text and default.
@@ -59,12 +69,30 @@ class GeneratedFlags {
           value_flags_.push_back(name);
           break;
         case OptionType::kString:
-          slot.option = app.add_option(name, slot.text, doc)->type_name("TEXT");
+          if (is_repeatable(spec.name)) {
+            slot.option = app.add_option(name, slot.texts, doc)
+                              ->type_name("FILE")
+                              ->allow_extra_args(false)
+                              ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+          } else {
+            slot.option = app.add_option(name, slot.text, doc)->type_name("TEXT");
+          }
           value_flags_.push_back(name);
           break;
       }
       slot.option->default_str(std::string(spec.default_value));
-      if (spec.name == "format") slot.option->check(CLI::IsMember({"text", "json"}));
+      if (spec.name == "format") {
+        slot.option->check(
+            CLI::Validator(
+                [](std::string& value) {
+                  return parse_report_formats(value)
+                             ? std::string()
+                             : "expected text, json, valgrind-xml or sarif (a comma-separated "
+                               "list with --output-dir); got '" + value + "'";
+                },
+                "FORMAT[,FORMAT...]"));
+      }
+      if (spec.name == "output_dir") slot.option->type_name("DIR");
       if (spec.name == "output") slot.option->type_name("FILE");
       if (spec.name == "session_dir") slot.option->type_name("DIR");
     }
@@ -87,6 +115,14 @@ class GeneratedFlags {
         case OptionType::kString:
           value = slot.text;
           break;
+      }
+      // "text,json" -> "text+json": ',' separates options in LEAKWATCH_OPTIONS.
+      if (slot.spec->name == "format") std::replace(value.begin(), value.end(), ',', '+');
+      if (!slot.texts.empty()) {
+        for (const std::string& text : slot.texts) {
+          options.push_back({std::string(slot.spec->name), text});
+        }
+        continue;
       }
       options.push_back({std::string(slot.spec->name), value});
     }
@@ -127,6 +163,38 @@ int dispatch(int argc, char** argv) {
   std::string state_file;
   report->add_option("STATEFILE", state_file, "A <pid>-<image>.lwstate file.")->required();
 
+  // Servers (docs/servers.md).
+  CLI::App* top = app.add_subcommand("top", "Live view of a running process's outstanding memory.");
+  TopRequest top_request;
+  top->add_option("PID", top_request.pid, "A process started with leakwatch.")->required();
+  top->add_flag("--once", top_request.once, "Print one frame and exit.");
+  top->add_option("--interval", top_request.interval_seconds, "Seconds between frames.")
+      ->default_str("2")->type_name("SECONDS");
+  top->add_option("--sort", top_request.sort, "Order of the sites.")
+      ->check(CLI::IsMember({"bytes", "blocks", "growth"}))->default_str("bytes");
+  CLI::App* snapshot = app.add_subcommand("snapshot", "Save a running process's outstanding allocations.");
+  SnapshotRequest snapshot_request;
+  snapshot->add_option("PID", snapshot_request.pid, "A process started with leakwatch.")->required();
+  snapshot->add_option("-o,--output", snapshot_request.output, "The snapshot file.")
+      ->required()->type_name("FILE");
+  CLI::App* diff = app.add_subcommand("diff", "Sites that grew between two snapshots.");
+  GeneratedFlags diff_flags;
+  diff_flags.add_to(*diff, true);
+  std::string diff_before;
+  std::string diff_after;
+  diff->add_option("A", diff_before, "The earlier snapshot.")->required();
+  diff->add_option("B", diff_after, "The later snapshot.")->required();
+
+  CLI::App* mtrace = app.add_subcommand(
+      "mtrace", "Report the memory a glibc MALLOC_TRACE log (mtrace(3)) shows not freed.");
+  GeneratedFlags mtrace_flags;
+  mtrace_flags.add_to(*mtrace, true);
+  MtraceRequest mtrace_request;
+  mtrace->add_option("LOG", mtrace_request.log, "The file MALLOC_TRACE named.")->required();
+  mtrace->add_option("--exe", mtrace_request.exe,
+                     "The traced program (the log names it by its argv[0]).")
+      ->type_name("PROGRAM");
+
   std::vector<std::string> args(argv, argv + argc);
   RunSplit split = split_run_command(args, run_flags.value_flags());
   std::vector<char*> parse_argv;
@@ -139,7 +207,8 @@ int dispatch(int argc, char** argv) {
     }
     if (run->parsed()) return usage_error(error.what(), kRunUsage, "leakwatch run");
     if (report->parsed()) return usage_error(error.what(), kReportUsage, "leakwatch report");
-    return usage_error(error.what(), "leakwatch run|report ...", "leakwatch");
+    if (mtrace->parsed()) return usage_error(error.what(), kMtraceUsage, "leakwatch mtrace");
+    return usage_error(error.what(), "leakwatch run|report|mtrace|top|snapshot|diff ...", "leakwatch");
   }
 
   if (run->parsed()) {
@@ -148,6 +217,13 @@ int dispatch(int argc, char** argv) {
     }
     return run_command(RunRequest{split.command, run_flags.given(), keep_session});
   }
+  if (mtrace->parsed()) {
+    mtrace_request.options = mtrace_flags.given();
+    return mtrace_command(mtrace_request);
+  }
+  if (top->parsed()) return top_command(top_request);
+  if (snapshot->parsed()) return snapshot_command(snapshot_request);
+  if (diff->parsed()) return diff_command(DiffRequest{diff_before, diff_after, diff_flags.given()});
   return report_command(ReportRequest{state_file, report_flags.given()});
 }
 

@@ -5,8 +5,10 @@
 
 #include <vector>
 
+#include "analyze/snapshot.h"
 #include "analyze/state_file.h"
 #include "cli/report_options.h"
+#include "cli/snapshot_command.h"
 #include "format/session_format.h"
 #include "report/report_builder.h"
 
@@ -25,6 +27,14 @@ int report_command(const ReportRequest& request) {
                          getenv(format::kEnvOptions));
   std::vector<std::string> warnings;
   ReportOptions report_options = report_options_from(options, warnings);
+  load_report_suppressions(report_options);  // a bad file is an error before anything else
+  if (is_snapshot_file(request.state_file)) {  // `leakwatch snapshot` output
+    Snapshot snapshot = read_snapshot_file(request.state_file);
+    Report report = build_snapshot_report(snapshot, warnings);
+    print_warnings(warnings);
+    write_report(report, report_options, static_cast<pid_t>(snapshot.pid));
+    return leak_exit_code(report, report_options, 0);
+  }
   StateFile state = StateFile::open(request.state_file);
   Report report = build_report(state, warnings);
   print_warnings(warnings);

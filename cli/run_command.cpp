@@ -63,6 +63,7 @@ int run_command(const RunRequest& request) {
   ReportOptions report_options = report_options_from(options, warnings);
   print_warnings(warnings);
   warnings.clear();
+  load_report_suppressions(report_options);  // a bad file fails before the program runs
 
   std::string path = resolve_program(program, getenv("PATH"));
   if (probe_link_kind(path) == LinkKind::kStatic) throw CliError(static_binary_message(program));

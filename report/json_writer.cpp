@@ -52,6 +52,17 @@ Json summary_json(const Summary& summary) {
   json["untracked_frees"] = summary.untracked_frees;
   json["records_dropped"] = summary.records_dropped;
   json["stacks_dropped"] = summary.stacks_dropped;
+  json["classified"] = summary.classified;
+  json["definite_bytes"] = summary.definite_bytes;
+  json["definite_blocks"] = summary.definite_blocks;
+  json["indirect_bytes"] = summary.indirect_bytes;
+  json["indirect_blocks"] = summary.indirect_blocks;
+  json["possible_bytes"] = summary.possible_bytes;
+  json["possible_blocks"] = summary.possible_blocks;
+  json["reachable_bytes"] = summary.reachable_bytes;
+  json["reachable_blocks"] = summary.reachable_blocks;
+  json["unclassified_bytes"] = summary.unclassified_bytes;
+  json["unclassified_blocks"] = summary.unclassified_blocks;
   return json;
 }
 
@@ -82,6 +93,15 @@ std::string format_json_report(const Report& report) {
   for (const LeakSite& site : report.leaks) leaks.push_back(leak_json(site));
   json["leaks"] = std::move(leaks);
   json["errors"] = report.errors;
+  Json suppressions = Json::array();
+  for (const SuppressionCount& count : report.suppressions) {
+    suppressions.push_back({{"name", count.name},
+                            {"file", count.file},
+                            {"line", count.line},
+                            {"bytes", count.bytes},
+                            {"blocks", count.blocks}});
+  }
+  json["suppressions"] = std::move(suppressions);
   // Invalid UTF-8 (from a command line or path) is replaced, not thrown.
   return json.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
 }

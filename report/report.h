@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "format/session_format.h"
@@ -47,11 +48,33 @@ struct Summary {
   uint64_t untracked_frees = 0;
   uint64_t records_dropped = 0;
   uint64_t stacks_dropped = 0;
+  // Per leak class (see LeakSite::kind). leaked_* above is the sum of every
+  // class but "reachable": definite + indirect + possible + unclassified.
+  uint64_t definite_bytes = 0;
+  uint64_t definite_blocks = 0;
+  uint64_t indirect_bytes = 0;
+  uint64_t indirect_blocks = 0;
+  uint64_t possible_bytes = 0;
+  uint64_t possible_blocks = 0;
+  uint64_t reachable_bytes = 0;
+  uint64_t reachable_blocks = 0;
+  uint64_t unclassified_bytes = 0;
+  uint64_t unclassified_blocks = 0;
+  // The exit-time reachability scan, when one ran (its .lwscan file exists).
+  bool classified = false;
+  uint64_t scan_duration_ns = 0;
+  uint32_t scan_threads_missed = 0;
 };
 
+// is_leak_kind() is false for "reachable" (still pointed to at exit: listed
+// only with --show-reachable and never counted as leaked), true for the
+// leak classes "definite", "indirect", "possible" and for "unclassified"
+// (no reachability scan ran).
+inline bool is_leak_kind(std::string_view kind) { return kind != "reachable"; }
+
 struct LeakSite {
-  // Reachability classes (definite, indirect, ...) come with the scan;
-  // until then every live block is "unclassified".
+  // The leak class from the exit-time reachability scan: "definite",
+  // "indirect", "possible" or "reachable"; "unclassified" when no scan ran.
   std::string kind = "unclassified";
   uint64_t bytes = 0;
   uint64_t blocks = 0;
@@ -59,11 +82,22 @@ struct LeakSite {
   std::vector<Frame> frames;  // innermost first, inline frames expanded
 };
 
+// What one suppression (--suppressions) took out of the report.
+struct SuppressionCount {
+  std::string name;  // "leak:PATTERN", or a Valgrind block's name
+  std::string file;
+  uint32_t line = 0;
+  uint64_t bytes = 0;
+  uint64_t blocks = 0;
+  uint64_t sites = 0;  // leak sites it matched
+};
+
 struct Report {
   ProcessInfo process;
-  Summary summary;
+  Summary summary;  // leaked_bytes/leaked_blocks: what `leaks` holds (suppressed ones excluded)
   std::vector<LeakSite> leaks;  // largest first
   std::vector<std::string> errors;
+  std::vector<SuppressionCount> suppressions;  // those that matched, in file order
 
   bool has_leaks() const { return summary.leaked_blocks > 0; }
 };

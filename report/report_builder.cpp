@@ -4,9 +4,12 @@
 #include <signal.h>
 #include <string.h>
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "analyze/leak_grouping.h"
+#include "analyze/scan_file.h"
 #include "analyze/state_file.h"
 #include "symbolize/symbolizer.h"
 
@@ -33,6 +36,30 @@ Summary summary_from_counters(const format::Counters& counters) {
 
 }  // namespace
 
+void count_site(Summary& summary, const LeakSite& site, int sign) {
+  auto add = [&](uint64_t& bytes, uint64_t& blocks) {
+    if (sign > 0) {
+      bytes += site.bytes;
+      blocks += site.blocks;
+    } else {
+      bytes -= std::min(bytes, site.bytes);
+      blocks -= std::min(blocks, site.blocks);
+    }
+  };
+  if (is_leak_kind(site.kind)) add(summary.leaked_bytes, summary.leaked_blocks);
+  if (site.kind == "definite") {
+    add(summary.definite_bytes, summary.definite_blocks);
+  } else if (site.kind == "indirect") {
+    add(summary.indirect_bytes, summary.indirect_blocks);
+  } else if (site.kind == "possible") {
+    add(summary.possible_bytes, summary.possible_blocks);
+  } else if (site.kind == "reachable") {
+    add(summary.reachable_bytes, summary.reachable_blocks);
+  } else {
+    add(summary.unclassified_bytes, summary.unclassified_blocks);
+  }
+}
+
 ProcessInfo process_info_from_header(const format::SessionHeader& header) {
   ProcessInfo info;
   info.pid = header.pid;
@@ -50,6 +77,32 @@ ProcessInfo process_info_from_header(const format::SessionHeader& header) {
     info.end = process_exists(header.pid) ? ProcessEnd::kStillRunning : ProcessEnd::kUnknown;
   }
   return info;
+}
+
+void apply_suppressions(Report& report, std::span<const Suppression> suppressions) {
+  if (suppressions.empty()) return;
+  std::vector<SuppressionCount> counts(suppressions.size());
+  std::vector<LeakSite> kept;
+  for (LeakSite& site : report.leaks) {
+    std::optional<size_t> index = find_suppression(suppressions, site.frames, site.kind);
+    if (!index) {
+      kept.push_back(std::move(site));
+      continue;
+    }
+    SuppressionCount& count = counts[*index];
+    count.bytes += site.bytes;
+    count.blocks += site.blocks;
+    count.sites += 1;
+    count_site(report.summary, site, -1);
+  }
+  report.leaks = std::move(kept);
+  for (size_t i = 0; i < suppressions.size(); ++i) {
+    if (counts[i].sites == 0) continue;
+    counts[i].name = suppressions[i].name;
+    counts[i].file = suppressions[i].file;
+    counts[i].line = suppressions[i].line;
+    report.suppressions.push_back(std::move(counts[i]));
+  }
 }
 
 Report build_report(const StateFile& state, std::vector<std::string>& warnings) {
@@ -75,16 +128,34 @@ Report build_report(const StateFile& state, std::vector<std::string>& warnings) 
     return frames;
   };
 
-  std::vector<format::AllocationRecord> records = state.live_records();
-  std::vector<LeakGroup> groups = merge_by_frames(group_by_stack(records), symbolize_stack);
+  std::vector<uint64_t> slots;
+  std::vector<format::AllocationRecord> records = state.live_records(&slots);
+  // The classes of the exit-time scan; a block allocated in a slot the scan
+  // saw free (after the scan, by a thread still running) stays unclassified.
+  std::vector<format::ReachClass> classes;
+  if (std::optional<ScanFile> scan = ScanFile::read(state.path(), warnings)) {
+    report.summary.classified = true;
+    report.summary.scan_duration_ns = scan->header().duration_ns;
+    report.summary.scan_threads_missed = scan->header().threads_missed;
+    if (scan->header().threads_missed > 0) {
+      warnings.push_back(fmt::format(
+          "{}: {} thread(s) did not stop for the reachability scan (signal blocked?); blocks "
+          "only they point to are reported as leaks",
+          state.path(), scan->header().threads_missed));
+    }
+    classes.reserve(slots.size());
+    for (uint64_t slot : slots) classes.push_back(scan->class_of(slot));
+  }
+  std::vector<LeakGroup> groups =
+      merge_by_frames(group_by_stack(records, classes), symbolize_stack);
   for (LeakGroup& group : groups) {
     LeakSite& site = report.leaks.emplace_back();
+    site.kind = format::reach_class_name(group.reach);
     site.bytes = group.bytes;
     site.blocks = group.blocks;
     site.alloc_kinds = std::move(group.kinds);
     site.frames = std::move(group.frames);
-    report.summary.leaked_bytes += group.bytes;
-    report.summary.leaked_blocks += group.blocks;
+    count_site(report.summary, site, 1);
   }
 
   for (std::string& warning : symbolizer.take_warnings()) warnings.push_back(std::move(warning));

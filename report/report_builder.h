@@ -2,20 +2,34 @@
 #ifndef LEAKWATCH_REPORT_REPORT_BUILDER_H_
 #define LEAKWATCH_REPORT_REPORT_BUILDER_H_
 
+#include <span>
 #include <string>
 #include <vector>
 
+#include "analyze/suppressions.h"
 #include "report/report.h"
 
 namespace leakwatch {
 
 class StateFile;
 
-// build_report() reports every live allocation of `state` as a leak,
-// grouped by symbolized stack. Problems that did not stop it (unreadable
+// build_report() reports every live allocation of `state`, grouped by
+// (leak class, symbolized stack); the classes come from the scan file next
+// to the state file ("unclassified" without one). Problems that did not stop it (unreadable
 // modules, clamped counts, unknown stacks) are appended to `warnings` as
 // single lines without a prefix.
 Report build_report(const StateFile& state, std::vector<std::string>& warnings);
+
+// apply_suppressions() removes from `report` the leak sites a suppression
+// matches (the first that matches takes the site), subtracts them from the
+// summary's leaked bytes and blocks, and records in report.suppressions
+// what each suppression that matched anything took.
+void apply_suppressions(Report& report, std::span<const Suppression> suppressions);
+
+// count_site() adds (sign > 0) or removes (sign < 0) a site's bytes and
+// blocks to/from the summary: its class's totals, and leaked_* unless it is
+// still reachable.
+void count_site(Summary& summary, const LeakSite& site, int sign);
 
 // process_info_from_header() takes pid, command line and the like from the
 // header; a state still "running" is checked against the live process.

@@ -22,6 +22,35 @@ std::string source_location(const Frame& frame) {
   return fmt::format("{}:{}", frame.file, frame.line);
 }
 
+// "Direct leak of", as LeakSanitizer and Valgrind word the classes.
+std::string_view site_heading(const LeakSite& site) {
+  if (site.kind == "definite") return "Direct leak of";
+  if (site.kind == "indirect") return "Indirect leak of";
+  if (site.kind == "possible") return "Possible leak of";
+  if (site.kind == "reachable") return "Still reachable:";
+  return "Leak of";  // unclassified: no reachability scan ran
+}
+
+// The totals per class, after the SUMMARY line.
+std::string class_totals_line(const Summary& summary) {
+  return fmt::format(
+      "{}: by class: definite {} byte(s) in {} block(s), indirect {} byte(s) in {} block(s), "
+      "possible {} byte(s) in {} block(s), still reachable {} byte(s) in {} block(s).\n",
+      kToolName, summary.definite_bytes, summary.definite_blocks, summary.indirect_bytes,
+      summary.indirect_blocks, summary.possible_bytes, summary.possible_blocks,
+      summary.reachable_bytes, summary.reachable_blocks);
+}
+
+// One line per suppression that matched (--suppressions).
+std::string suppressed_lines(const Report& report) {
+  std::string text;
+  for (const SuppressionCount& count : report.suppressions) {
+    text += fmt::format("{}: suppressed: {} byte(s) in {} block(s) by '{}' ({}:{})\n", kToolName,
+                        count.bytes, count.blocks, count.name, count.file, count.line);
+  }
+  return text;
+}
+
 }  // namespace
 
 std::string process_line(const ProcessInfo& process) {
@@ -73,14 +102,15 @@ std::string format_text_report(const Report& report, int max_frames_shown) {
   for (const std::string& error : report.errors) {
     text += fmt::format("{}: error: {}\n", kToolName, error);
   }
-  if (!report.has_leaks()) {
+  if (!report.has_leaks() && report.leaks.empty()) {
     text += fmt::format("{}: no leaks found ({} allocations, {} frees).\n", kToolName,
                         summary.allocations, summary.frees);
-    return text;
+    if (summary.reachable_blocks > 0) text += class_totals_line(summary);
+    return text + suppressed_lines(report);
   }
   for (const LeakSite& site : report.leaks) {
-    text += fmt::format("\nLeak of {} byte(s) in {} object(s) allocated from:\n", site.bytes,
-                        site.blocks);
+    text += fmt::format("\n{} {} byte(s) in {} object(s) allocated from:\n", site_heading(site),
+                        site.bytes, site.blocks);
     size_t shown = site.frames.size();
     if (max_frames_shown > 0 && shown > static_cast<size_t>(max_frames_shown)) {
       shown = static_cast<size_t>(max_frames_shown);
@@ -88,9 +118,11 @@ std::string format_text_report(const Report& report, int max_frames_shown) {
     for (size_t i = 0; i < shown; ++i) text += "    " + format_frame(i, site.frames[i]) + "\n";
     if (site.frames.empty()) text += "    (no stack recorded)\n";
   }
+  if (!report.suppressions.empty()) text += "\n" + suppressed_lines(report);
   text += fmt::format(
       "\nSUMMARY: {}: {} byte(s) leaked in {} allocation(s); {} allocations, {} frees.\n",
       kToolName, summary.leaked_bytes, summary.leaked_blocks, summary.allocations, summary.frees);
+  if (summary.classified) text += class_totals_line(summary);
   return text;
 }
 

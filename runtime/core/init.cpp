@@ -8,6 +8,7 @@
 #include "runtime/core/options.h"
 #include "runtime/core/thread_state.h"
 #include "runtime/interpose/real_functions.h"
+#include "runtime/scan/exit_scan.h"
 #include "runtime/stack/module_log.h"
 #include "runtime/stack/stack_capture.h"
 #include "runtime/stack/unwind_cache.h"
@@ -196,6 +197,7 @@ void note_exit_status(int status) {
   if (init_state() != InitState::kTracking || s.base == nullptr) return;
   s.header()->exit_status = status;
   s.header()->exit_status_known = 1;
+  note_exit_stack();
 }
 
 // Thread-exit destructor (pthread key): hands the thread's cached slots and

@@ -5,6 +5,7 @@
 #include "runtime/core/init.h"
 #include "runtime/core/options.h"
 #include "runtime/core/thread_state.h"
+#include "runtime/scan/exit_scan.h"
 #include "runtime/sys/sys.h"
 #include "runtime/sys/text.h"
 #include "runtime/table/allocation_table.h"
@@ -63,6 +64,11 @@ void capture_report_environment() {
   g_child_env[n] = nullptr;
 }
 
+void remove_scan_file(const StateFile& s) {
+  char path[kMaxPath];
+  if (scan_file_path(s.path, path, sizeof path)) sys::unlink_path(path);
+}
+
 void render_own_report(StateFile& s) {
   const char* cli = cli_path();
   const char* argv[] = {cli, "report", s.path, nullptr};
@@ -81,6 +87,7 @@ void render_own_report(StateFile& s) {
     return;  // keep the state for a later `leakwatch report`
   }
   s.header()->state = static_cast<uint32_t>(fmt::ProcessState::kFinalized);
+  remove_scan_file(s);
   sys::unlink_path(s.path);
   if (s.own_dir[0] != '\0') sys::remove_dir(s.own_dir);
   if (options().error_exitcode != 0 && code == options().error_exitcode) {
@@ -100,10 +107,18 @@ __attribute__((destructor)) void leakwatch_at_exit() {
   if (self_report) capture_report_environment();
   if (options().run_libc_freeres) release_runtime_library_buffers();
   flush_counters(t);
+  // Classify the live blocks while the memory that points to them is still
+  // intact: after freeres (its buffers are gone, not leaked) and before the
+  // state says "exited" (a reader that sees kExited finds the scan file).
+  if (options().detect_reachability) {
+    ReentryGuard guard(t);
+    run_exit_scan(s);
+  }
   fmt::SessionHeader* h = s.header();
   __atomic_store_n(&h->state, static_cast<uint32_t>(fmt::ProcessState::kExited), __ATOMIC_RELEASE);
   if (report_rendered_by_parent()) return;
   if (!options().report_at_exit) {
+    remove_scan_file(s);
     sys::unlink_path(s.path);
     if (s.own_dir[0] != '\0') sys::remove_dir(s.own_dir);
     return;

@@ -2,6 +2,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/futex.h>
+#include <signal.h>
+#include <string.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -142,5 +145,54 @@ int spawn_and_wait(const char* const* argv, const char* const* envp) {
 void exit_now(int status) { _exit(status); }
 
 char** environment() { return environ; }
+
+uint64_t monotonic_ns() {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + static_cast<uint64_t>(ts.tv_nsec);
+}
+
+long read_some(int fd, char* buf, size_t size) {
+  ssize_t n;
+  do {
+    n = read(fd, buf, size);
+  } while (n < 0 && errno == EINTR);
+  return static_cast<long>(n);
+}
+
+long read_dir_entries(int fd, char* buf, size_t size) {
+  return syscall(SYS_getdents64, fd, buf, size);
+}
+
+int send_thread_signal(uint32_t pid, uint32_t tid, int signal) {
+  return static_cast<int>(syscall(SYS_tgkill, pid, tid, signal));
+}
+
+static_assert(sizeof(struct sigaction) <= sizeof(SavedSignalAction::storage));
+
+bool set_signal_handler(int signal, SignalHandler handler, SavedSignalAction* saved) {
+  struct sigaction action;
+  memset(&action, 0, sizeof action);
+  action.sa_sigaction = reinterpret_cast<void (*)(int, siginfo_t*, void*)>(handler);
+  action.sa_flags = SA_SIGINFO | SA_RESTART;
+  memset(&action.sa_mask, 0xff, sizeof action.sa_mask);  // sigfillset, without the import
+  return sigaction(signal, &action, reinterpret_cast<struct sigaction*>(saved->storage)) == 0;
+}
+
+void restore_signal_handler(int signal, const SavedSignalAction& saved) {
+  sigaction(signal, reinterpret_cast<const struct sigaction*>(saved.storage), nullptr);
+}
+
+void futex_wait(uint32_t* word, uint32_t expected, uint64_t timeout_ns) {
+  struct timespec ts;
+  ts.tv_sec = static_cast<time_t>(timeout_ns / 1000000000u);
+  ts.tv_nsec = static_cast<long>(timeout_ns % 1000000000u);
+  syscall(SYS_futex, word, FUTEX_WAIT_PRIVATE, expected, timeout_ns != 0 ? &ts : nullptr,
+          nullptr, 0);
+}
+
+void futex_wake_all(uint32_t* word) {
+  syscall(SYS_futex, word, FUTEX_WAKE_PRIVATE, 0x7fffffff, nullptr, nullptr, 0);
+}
 
 }  // namespace leakwatch::rt::sys

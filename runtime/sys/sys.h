@@ -57,6 +57,31 @@ int spawn_and_wait(const char* const* argv, const char* const* envp);
 // The process environment, as the runtime may pass it on.
 char** environment();
 
+// --- For the exit-time reachability scan (runtime/scan/). ---
+
+uint64_t monotonic_ns();
+// read(2), retrying on EINTR. Returns bytes read, 0 at end, -1 on error.
+long read_some(int fd, char* buf, size_t size);
+// getdents64(2) on a directory fd: fills buf with linux_dirent64 records.
+long read_dir_entries(int fd, char* buf, size_t size);
+// tgkill(2): sends `signal` to thread `tid` of process `pid`. 0 or -1.
+int send_thread_signal(uint32_t pid, uint32_t tid, int signal);
+
+// A signal disposition saved by set_signal_handler (an opaque struct sigaction).
+struct SavedSignalAction {
+  alignas(16) char storage[256];
+};
+using SignalHandler = void (*)(int signal, void* info, void* ucontext);
+// sigaction(2) with SA_SIGINFO|SA_RESTART and every signal blocked while the
+// handler runs; the old disposition goes to *saved. Returns false on failure.
+bool set_signal_handler(int signal, SignalHandler handler, SavedSignalAction* saved);
+void restore_signal_handler(int signal, const SavedSignalAction& saved);
+
+// futex(2) on a private word: waits while *word == expected (at most
+// timeout_ns when non-zero), and wakes every waiter.
+void futex_wait(uint32_t* word, uint32_t expected, uint64_t timeout_ns);
+void futex_wake_all(uint32_t* word);
+
 }  // namespace leakwatch::rt::sys
 
 #endif  // LEAKWATCH_RUNTIME_SYS_SYS_H_

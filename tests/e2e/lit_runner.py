@@ -783,6 +783,8 @@ def available_features(args):
         feats.add("clang")
     if args.clangxx and shutil.which(args.clangxx):
         feats.add("clangxx")
+    if shutil.which("valgrind"):
+        feats.add("valgrind")
     if args.cc and shutil.which(args.cc):
         try:
             p = subprocess.run([args.cc, "-print-file-name=libc.a"], capture_output=True,

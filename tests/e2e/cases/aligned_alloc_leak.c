@@ -45,15 +45,15 @@ int main(void) {
   return bad;
 }
 
-// CHECK: Leak of 256 byte(s) in 1 object(s) allocated from:
+// CHECK: Direct leak of 256 byte(s) in 1 object(s) allocated from:
 // CHECK-NEXT: #0 0x{{[0-9a-f]+}} in main {{.*}}aligned_alloc_leak.c:[[@aligned_alloc]]
-// CHECK: Leak of 100 byte(s) in 1 object(s) allocated from:
+// CHECK: Direct leak of 100 byte(s) in 1 object(s) allocated from:
 // CHECK-NEXT: #0 0x{{[0-9a-f]+}} in main {{.*}}aligned_alloc_leak.c:[[@posix_memalign]]
-// CHECK: Leak of 48 byte(s) in 1 object(s) allocated from:
+// CHECK: Direct leak of 48 byte(s) in 1 object(s) allocated from:
 // CHECK-NEXT: #0 0x{{[0-9a-f]+}} in main {{.*}}aligned_alloc_leak.c:[[@memalign]]
-// CHECK: Leak of 10 byte(s) in 1 object(s) allocated from:
+// CHECK: Direct leak of 10 byte(s) in 1 object(s) allocated from:
 // CHECK-NEXT: #0 0x{{[0-9a-f]+}} in main {{.*}}aligned_alloc_leak.c:[[@valloc]]
-// CHECK-NOT: Leak of
+// CHECK-NOT: {{[Ll]eak of}}
 // CHECK: SUMMARY: leakwatch: 414 byte(s) leaked in 4 allocation(s)
 
 // JSON-SUMMARY: leaked_bytes=414 leaked_blocks=4

@@ -36,15 +36,15 @@ int main(void) {
   return zeroed[3];
 }
 
-// CHECK: Leak of 4096 byte(s) in 1 object(s) allocated from:
+// CHECK: Direct leak of 4096 byte(s) in 1 object(s) allocated from:
 // CHECK-NEXT: #0 0x{{[0-9a-f]+}} in grow {{.*}}calloc_realloc_leak.c:[[@grow_final]]
 // CHECK-NEXT: #1 0x{{[0-9a-f]+}} in main {{.*}}calloc_realloc_leak.c:[[@grow_call]]
-// CHECK: Leak of 40 byte(s) in 1 object(s) allocated from:
+// CHECK: Direct leak of 40 byte(s) in 1 object(s) allocated from:
 // CHECK-NEXT: #0 0x{{[0-9a-f]+}} in main {{.*}}calloc_realloc_leak.c:[[@calloc_leak]]
-// CHECK: Leak of 10 byte(s) in 1 object(s) allocated from:
+// CHECK: Direct leak of 10 byte(s) in 1 object(s) allocated from:
 // CHECK-NEXT: #0 0x{{[0-9a-f]+}} in shrink {{.*}}calloc_realloc_leak.c:[[@shrink_final]]
 // CHECK-NEXT: #1 0x{{[0-9a-f]+}} in main {{.*}}calloc_realloc_leak.c:[[@shrink_call]]
-// CHECK-NOT: Leak of
+// CHECK-NOT: {{[Ll]eak of}}
 // CHECK: SUMMARY: leakwatch: 4146 byte(s) leaked in 3 allocation(s)
 
 // JSON-SUMMARY: leaked_bytes=4146 leaked_blocks=3

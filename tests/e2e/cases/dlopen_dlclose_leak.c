@@ -43,11 +43,11 @@ int main(int argc, char **argv) {
 }
 #endif
 
-// CHECK: Leak of 33 byte(s) in 1 object(s) allocated from:
+// CHECK: Direct leak of 33 byte(s) in 1 object(s) allocated from:
 // CHECK-NEXT: #0 0x{{[0-9a-f]+}} in plugin_alloc {{.*}}dlopen_dlclose_leak.c:[[@plugin_calloc]]
 // CHECK-NEXT: #1 0x{{[0-9a-f]+}} in plugin_leak {{.*}}dlopen_dlclose_leak.c:[[@plugin_call]]
 // CHECK-NEXT: #2 0x{{[0-9a-f]+}} in main {{.*}}dlopen_dlclose_leak.c:[[@main_call]]
-// CHECK-NOT: Leak of
+// CHECK-NOT: {{[Ll]eak of}}
 // CHECK: SUMMARY: leakwatch: 33 byte(s) leaked in 1 allocation(s)
 
 // JSON-SUMMARY: leaked_bytes=33 leaked_blocks=1

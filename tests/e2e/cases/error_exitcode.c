@@ -21,10 +21,10 @@ int main(int argc, char **argv) {
   return 0;
 }
 
-// LEAKY: Leak of 30 byte(s) in 1 object(s) allocated from:
+// LEAKY: Direct leak of 30 byte(s) in 1 object(s) allocated from:
 // LEAKY-NEXT: #0 0x{{[0-9a-f]+}} in main {{.*}}error_exitcode.c:[[@leak]]
 // LEAKY: SUMMARY: leakwatch: 30 byte(s) leaked in 1 allocation(s)
 
-// CLEAN-NOT: Leak of
+// CLEAN-NOT: {{[Ll]eak of}}
 // CLEAN: leakwatch: no leaks found ({{[0-9]+}} allocations, {{[0-9]+}} frees).
-// CLEAN-NOT: Leak of
+// CLEAN-NOT: {{[Ll]eak of}}

@@ -49,18 +49,18 @@ int main(void) {
   return 0;
 }
 
-// PARENT-NOT: Leak of 17
-// PARENT: Leak of 29 byte(s) in 1 object(s) allocated from:
+// PARENT-NOT: {{[Ll]eak of}} 17
+// PARENT: Direct leak of 29 byte(s) in 1 object(s) allocated from:
 // PARENT-NEXT: #0 0x{{[0-9a-f]+}} in parent_work {{.*}}fork_child_leak.c:[[@parent_leak]]
 // PARENT-NEXT: #1 0x{{[0-9a-f]+}} in main {{.*}}fork_child_leak.c:[[@parent_call]]
-// PARENT-NOT: Leak of
+// PARENT-NOT: {{[Ll]eak of}}
 // PARENT: SUMMARY: leakwatch: 29 byte(s) leaked in 1 allocation(s)
 
-// CHILD-NOT: Leak of 29
-// CHILD: Leak of 17 byte(s) in 1 object(s) allocated from:
+// CHILD-NOT: {{[Ll]eak of}} 29
+// CHILD: Direct leak of 17 byte(s) in 1 object(s) allocated from:
 // CHILD-NEXT: #0 0x{{[0-9a-f]+}} in child_work {{.*}}fork_child_leak.c:[[@child_leak]]
 // CHILD-NEXT: #1 0x{{[0-9a-f]+}} in main {{.*}}fork_child_leak.c:[[@child_call]]
-// CHILD-NOT: Leak of
+// CHILD-NOT: {{[Ll]eak of}}
 // CHILD: SUMMARY: leakwatch: 17 byte(s) leaked in 1 allocation(s)
 
 // JSON-PARENT-SUMMARY: leaked_bytes=29 leaked_blocks=1

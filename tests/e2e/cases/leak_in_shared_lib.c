@@ -30,11 +30,11 @@ int main(void) {
 }
 #endif
 
-// CHECK: Leak of 77 byte(s) in 1 object(s) allocated from:
+// CHECK: Direct leak of 77 byte(s) in 1 object(s) allocated from:
 // CHECK-NEXT: #0 0x{{[0-9a-f]+}} in lib_alloc {{.*}}leak_in_shared_lib.c:[[@lib_malloc]]
 // CHECK-NEXT: #1 0x{{[0-9a-f]+}} in lib_make_buffer {{.*}}leak_in_shared_lib.c:[[@lib_call]]
 // CHECK-NEXT: #2 0x{{[0-9a-f]+}} in main {{.*}}leak_in_shared_lib.c:[[@main_call]]
-// CHECK-NOT: Leak of
+// CHECK-NOT: {{[Ll]eak of}}
 // CHECK: SUMMARY: leakwatch: 77 byte(s) leaked in 1 allocation(s)
 
 // JSON-SUMMARY: leaked_bytes=77 leaked_blocks=1

@@ -32,15 +32,15 @@ int main(void) {
 }
 
 // CHECK: leakwatch: process {{[0-9]+}} ({{.*}}) exited with status 0
-// CHECK-NOT: Leak of
-// CHECK: Leak of 200 byte(s) in 2 object(s) allocated from:
+// CHECK-NOT: {{[Ll]eak of}}
+// CHECK: Direct leak of 200 byte(s) in 2 object(s) allocated from:
 // CHECK-NEXT: #0 0x{{[0-9a-f]+}} in big_block {{.*}}malloc_leak.c:[[@big_malloc]]
 // CHECK-NEXT: #1 0x{{[0-9a-f]+}} in main {{.*}}malloc_leak.c:[[@big_call]]
-// CHECK-NOT: Leak of
-// CHECK: Leak of 72 byte(s) in 3 object(s) allocated from:
+// CHECK-NOT: {{[Ll]eak of}}
+// CHECK: Direct leak of 72 byte(s) in 3 object(s) allocated from:
 // CHECK-NEXT: #0 0x{{[0-9a-f]+}} in small_block {{.*}}malloc_leak.c:[[@small_malloc]]
 // CHECK-NEXT: #1 0x{{[0-9a-f]+}} in main {{.*}}malloc_leak.c:[[@small_call]]
-// CHECK-NOT: Leak of
+// CHECK-NOT: {{[Ll]eak of}}
 // CHECK: SUMMARY: leakwatch: 272 byte(s) leaked in 5 allocation(s); {{[0-9]+}} allocations, {{[0-9]+}} frees.
 
 // JSON-SUMMARY: leaked_bytes=272 leaked_blocks=5

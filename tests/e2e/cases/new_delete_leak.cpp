@@ -66,22 +66,22 @@ int main() {
   return 0;
 }
 
-// CHECK: Leak of 128 byte(s) in 1 object(s) allocated from:
+// CHECK: Direct leak of 128 byte(s) in 1 object(s) allocated from:
 // CHECK-NEXT: #0 0x{{[0-9a-f]+}} in make_aligned_array{{.*}} {{.*}}new_delete_leak.cpp:[[@new_aligned_array]]
 // CHECK-NEXT: #1 0x{{[0-9a-f]+}} in main {{.*}}new_delete_leak.cpp:[[@call_aligned_array]]
-// CHECK: Leak of 64 byte(s) in 1 object(s) allocated from:
+// CHECK: Direct leak of 64 byte(s) in 1 object(s) allocated from:
 // CHECK-NEXT: #0 0x{{[0-9a-f]+}} in make_aligned{{(\(\))?}} {{.*}}new_delete_leak.cpp:[[@new_aligned]]
 // CHECK-NEXT: #1 0x{{[0-9a-f]+}} in main {{.*}}new_delete_leak.cpp:[[@call_aligned]]
-// CHECK: Leak of 40 byte(s) in 1 object(s) allocated from:
+// CHECK: Direct leak of 40 byte(s) in 1 object(s) allocated from:
 // CHECK-NEXT: #0 0x{{[0-9a-f]+}} in make_array{{.*}} {{.*}}new_delete_leak.cpp:[[@new_array]]
 // CHECK-NEXT: #1 0x{{[0-9a-f]+}} in main {{.*}}new_delete_leak.cpp:[[@call_array]]
-// CHECK: Leak of 20 byte(s) in 1 object(s) allocated from:
+// CHECK: Direct leak of 20 byte(s) in 1 object(s) allocated from:
 // CHECK-NEXT: #0 0x{{[0-9a-f]+}} in make_nothrow{{.*}} {{.*}}new_delete_leak.cpp:[[@new_nothrow]]
 // CHECK-NEXT: #1 0x{{[0-9a-f]+}} in main {{.*}}new_delete_leak.cpp:[[@call_nothrow]]
-// CHECK: Leak of 12 byte(s) in 1 object(s) allocated from:
+// CHECK: Direct leak of 12 byte(s) in 1 object(s) allocated from:
 // CHECK-NEXT: #0 0x{{[0-9a-f]+}} in make_widget{{.*}} {{.*}}new_delete_leak.cpp:[[@new_scalar]]
 // CHECK-NEXT: #1 0x{{[0-9a-f]+}} in main {{.*}}new_delete_leak.cpp:[[@call_scalar]]
-// CHECK-NOT: Leak of
+// CHECK-NOT: {{[Ll]eak of}}
 // CHECK: SUMMARY: leakwatch: 264 byte(s) leaked in 5 allocation(s)
 
 // JSON-SUMMARY: leaked_bytes=264 leaked_blocks=5

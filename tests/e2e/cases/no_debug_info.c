@@ -19,11 +19,11 @@ int main(void) {
   return static_caller() == NULL;
 }
 
-// CHECK: Leak of 42 byte(s) in 1 object(s) allocated from:
+// CHECK: Direct leak of 42 byte(s) in 1 object(s) allocated from:
 // CHECK-NEXT: #0 0x{{[0-9a-f]+}} in leaky_function ({{.*}}no_debug_info.c.tmp+0x{{[0-9a-f]+}})
 // CHECK-NEXT: #1 0x{{[0-9a-f]+}} in static_caller ({{.*}}no_debug_info.c.tmp+0x{{[0-9a-f]+}})
 // CHECK-NEXT: #2 0x{{[0-9a-f]+}} in main ({{.*}}no_debug_info.c.tmp+0x{{[0-9a-f]+}})
-// CHECK-NOT: Leak of
+// CHECK-NOT: {{[Ll]eak of}}
 // CHECK: SUMMARY: leakwatch: 42 byte(s) leaked in 1 allocation(s)
 
 // JSON-SUMMARY: leaked_bytes=42 leaked_blocks=1

@@ -29,10 +29,10 @@ int main(void) {
   return a == b;
 }
 
-// DEPTH1: Leak of 32 byte(s) in 2 object(s) allocated from:
+// DEPTH1: Direct leak of 32 byte(s) in 2 object(s) allocated from:
 // DEPTH1-NEXT: #0 0x{{[0-9a-f]+}} in inner {{.*}}stack_depth.c:[[@malloc]]
 // DEPTH1-NOT: #1
-// DEPTH1-NOT: Leak of
+// DEPTH1-NOT: {{[Ll]eak of}}
 // DEPTH1: SUMMARY: leakwatch: 32 byte(s) leaked in 2 allocation(s)
 
 // JSON-DEPTH1-SUMMARY: leaked_bytes=32 leaked_blocks=2
@@ -42,13 +42,13 @@ int main(void) {
 // JSON-DEPTH2-LEAK: bytes=16 blocks=1 depth=2 frames=inner@stack_depth.c:[[@malloc]],left@stack_depth.c:[[@left_call]]
 // JSON-DEPTH2-LEAK: bytes=16 blocks=1 depth=2 frames=inner@stack_depth.c:[[@malloc]],right@stack_depth.c:[[@right_call]]
 
-// FULL: Leak of 16 byte(s) in 1 object(s) allocated from:
+// FULL: Direct leak of 16 byte(s) in 1 object(s) allocated from:
 // FULL-NEXT: #0 0x{{[0-9a-f]+}} in inner {{.*}}stack_depth.c:[[@malloc]]
 // FULL-NEXT: #1 0x{{[0-9a-f]+}} in {{left|right}} {{.*}}stack_depth.c:{{[0-9]+}}
 // FULL-NEXT: #2 0x{{[0-9a-f]+}} in main {{.*}}stack_depth.c:{{[0-9]+}}
-// FULL: Leak of 16 byte(s) in 1 object(s) allocated from:
+// FULL: Direct leak of 16 byte(s) in 1 object(s) allocated from:
 // FULL-NEXT: #0 0x{{[0-9a-f]+}} in inner {{.*}}stack_depth.c:[[@malloc]]
 // FULL-NEXT: #1 0x{{[0-9a-f]+}} in {{left|right}} {{.*}}stack_depth.c:{{[0-9]+}}
 // FULL-NEXT: #2 0x{{[0-9a-f]+}} in main {{.*}}stack_depth.c:{{[0-9]+}}
-// FULL-NOT: Leak of
+// FULL-NOT: {{[Ll]eak of}}
 // FULL: SUMMARY: leakwatch: 32 byte(s) leaked in 2 allocation(s)

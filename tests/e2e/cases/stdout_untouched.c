@@ -29,7 +29,7 @@ int main(void) {
   return 0;
 }
 
-// CHECK: Leak of 4096 byte(s) in 1 object(s) allocated from:
+// CHECK: Direct leak of 4096 byte(s) in 1 object(s) allocated from:
 // CHECK-NEXT: #0 0x{{[0-9a-f]+}} in main {{.*}}stdout_untouched.c:[[@leak]]
 // CHECK: SUMMARY: leakwatch: 4096 byte(s) leaked in 1 allocation(s)
 

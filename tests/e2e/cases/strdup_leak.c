@@ -18,13 +18,13 @@ int main(void) {
   return 0;
 }
 
-// CHECK: Leak of 17 byte(s) in 1 object(s) allocated from:
+// CHECK: Direct leak of 17 byte(s) in 1 object(s) allocated from:
 // CHECK-NEXT: #0 0x{{[0-9a-f]+}} in {{(__GI_)?(__)?}}strdup {{.*}}
 // CHECK-NEXT: #1 0x{{[0-9a-f]+}} in main {{.*}}strdup_leak.c:[[@strdup]]
-// CHECK: Leak of 6 byte(s) in 1 object(s) allocated from:
+// CHECK: Direct leak of 6 byte(s) in 1 object(s) allocated from:
 // CHECK-NEXT: #0 0x{{[0-9a-f]+}} in {{(__GI_)?(__)?}}strndup {{.*}}
 // CHECK-NEXT: #1 0x{{[0-9a-f]+}} in main {{.*}}strdup_leak.c:[[@strndup]]
-// CHECK-NOT: Leak of
+// CHECK-NOT: {{[Ll]eak of}}
 // CHECK: SUMMARY: leakwatch: 23 byte(s) leaked in 2 allocation(s)
 
 // JSON-SUMMARY: leaked_bytes=23 leaked_blocks=2

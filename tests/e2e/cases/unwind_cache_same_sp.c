@@ -42,10 +42,10 @@ int main(void) {
   return 0;
 }
 
-// CHECK: Leak of 32 byte(s) in 1 object(s) allocated from:
+// CHECK: Direct leak of 32 byte(s) in 1 object(s) allocated from:
 // CHECK-NEXT: #0 0x{{[0-9a-f]+}} in leaf {{.*}}unwind_cache_same_sp.c:[[@leaf]]
 // CHECK-NEXT: #1 0x{{[0-9a-f]+}} in via_b {{.*}}unwind_cache_same_sp.c:[[@b]]
-// CHECK: Leak of 16 byte(s) in 1 object(s) allocated from:
+// CHECK: Direct leak of 16 byte(s) in 1 object(s) allocated from:
 // CHECK-NEXT: #0 0x{{[0-9a-f]+}} in leaf {{.*}}unwind_cache_same_sp.c:[[@leaf]]
 // CHECK-NEXT: #1 0x{{[0-9a-f]+}} in via_a {{.*}}unwind_cache_same_sp.c:[[@a]]
 // CHECK: SUMMARY: leakwatch: 48 byte(s) leaked in 2 allocation(s);

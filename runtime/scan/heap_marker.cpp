@@ -1,0 +1,264 @@
+#include "runtime/scan/heap_marker.h"
+
+#include "runtime/sys/sys.h"
+
+namespace leakwatch::rt {
+namespace {
+
+namespace fmt = leakwatch::format;
+
+constexpr uint8_t kUnreached = static_cast<uint8_t>(fmt::ReachClass::kNotLive);
+constexpr uint8_t kPossible = static_cast<uint8_t>(fmt::ReachClass::kPossible);
+constexpr uint8_t kReachable = static_cast<uint8_t>(fmt::ReachClass::kReachable);
+constexpr uint8_t kIndirect = static_cast<uint8_t>(fmt::ReachClass::kIndirect);
+constexpr uint8_t kDefinite = static_cast<uint8_t>(fmt::ReachClass::kDefinite);
+
+uint64_t round_up_to_page(uint64_t bytes) {
+  uint64_t page = sys::page_size();
+  return (bytes + page - 1) / page * page;
+}
+
+void swap_blocks(HeapBlock& a, HeapBlock& b) {
+  HeapBlock t = a;
+  a = b;
+  b = t;
+}
+
+void sift_down(HeapBlock* a, uint64_t root, uint64_t n) {
+  for (;;) {
+    uint64_t child = 2 * root + 1;
+    if (child >= n) return;
+    if (child + 1 < n && a[child].start < a[child + 1].start) ++child;
+    if (a[root].start >= a[child].start) return;
+    swap_blocks(a[root], a[child]);
+    root = child;
+  }
+}
+
+void heap_sort(HeapBlock* a, uint64_t n) {
+  for (uint64_t i = n / 2; i-- > 0;) sift_down(a, i, n);
+  for (uint64_t end = n; end-- > 1;) {
+    swap_blocks(a[0], a[end]);
+    sift_down(a, 0, end);
+  }
+}
+
+void insertion_sort(HeapBlock* a, uint64_t n) {
+  for (uint64_t i = 1; i < n; ++i) {
+    HeapBlock v = a[i];
+    uint64_t j = i;
+    while (j > 0 && a[j - 1].start > v.start) {
+      a[j] = a[j - 1];
+      --j;
+    }
+    a[j] = v;
+  }
+}
+
+// Introsort by start address: quicksort (median of three), heapsort when the
+// recursion gets deep, insertion sort for short runs. In place, no malloc.
+void sort_blocks(HeapBlock* a, uint64_t n, int depth) {
+  while (n > 16) {
+    if (depth-- == 0) {
+      heap_sort(a, n);
+      return;
+    }
+    uint64_t mid = n / 2;
+    if (a[mid].start < a[0].start) swap_blocks(a[mid], a[0]);
+    if (a[n - 1].start < a[0].start) swap_blocks(a[n - 1], a[0]);
+    if (a[n - 1].start < a[mid].start) swap_blocks(a[n - 1], a[mid]);
+    uint64_t pivot = a[mid].start;
+    uint64_t i = 0;
+    uint64_t j = n - 1;
+    for (;;) {
+      while (a[i].start < pivot) ++i;
+      while (a[j].start > pivot) --j;
+      if (i >= j) break;
+      swap_blocks(a[i], a[j]);
+      ++i;
+      --j;
+    }
+    // [0, j] <= pivot <= [j+1, n): recurse into the smaller side.
+    uint64_t left = j + 1;
+    if (left < n - left) {
+      sort_blocks(a, left, depth);
+      a += left;
+      n -= left;
+    } else {
+      sort_blocks(a + left, n - left, depth);
+      n = left;
+    }
+  }
+  insertion_sort(a, n);
+}
+
+}  // namespace
+
+bool HeapMarker::init(const fmt::AllocationRecord* records, uint64_t high_water, bool unaligned) {
+  unaligned_ = unaligned;
+  uint64_t live = 0;
+  for (uint64_t i = 0; i < high_water; ++i) {
+    if (__atomic_load_n(&records[i].address, __ATOMIC_ACQUIRE) != 0) ++live;
+  }
+  blocks_bytes_ = round_up_to_page((live + 1) * sizeof(HeapBlock));
+  blocks_ = static_cast<HeapBlock*>(sys::map_anonymous(blocks_bytes_));
+  // Each block is pushed at most twice while marking from the roots
+  // (unreached -> possible -> reachable) and once per clique.
+  stack_capacity_ = 2 * live + 2;
+  stack_bytes_ = round_up_to_page(stack_capacity_ * sizeof(uint32_t));
+  stack_ = static_cast<uint32_t*>(sys::map_anonymous(stack_bytes_));
+  if (blocks_ == nullptr || stack_ == nullptr) {
+    release();
+    return false;
+  }
+  count_ = 0;
+  for (uint64_t i = 0; i < high_water && count_ < live; ++i) {
+    uint64_t address = __atomic_load_n(&records[i].address, __ATOMIC_ACQUIRE);
+    if (address == 0) continue;
+    HeapBlock& b = blocks_[count_++];
+    b.start = address;
+    b.size = records[i].size;
+    b.slot = static_cast<uint32_t>(i);
+    b.state = kUnreached;
+  }
+  sort_blocks(blocks_, count_, 2 * 64);
+  min_address_ = count_ > 0 ? blocks_[0].start : 0;
+  max_end_ = 0;
+  for (uint64_t i = 0; i < count_; ++i) {
+    uint64_t end = blocks_[i].start + (blocks_[i].size > 0 ? blocks_[i].size : 1);
+    if (end > max_end_) max_end_ = end;
+  }
+  return true;
+}
+
+void HeapMarker::release() {
+  if (blocks_ != nullptr) sys::unmap(blocks_, blocks_bytes_);
+  if (stack_ != nullptr) sys::unmap(stack_, stack_bytes_);
+  blocks_ = nullptr;
+  stack_ = nullptr;
+  count_ = 0;
+}
+
+int64_t HeapMarker::find(uint64_t word, bool* start_pointer) const {
+  if (word < min_address_ || word >= max_end_) return -1;
+  uint64_t lo = 0;
+  uint64_t hi = count_;
+  while (lo < hi) {  // first block whose start > word
+    uint64_t mid = lo + (hi - lo) / 2;
+    if (blocks_[mid].start <= word) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  if (lo == 0) return -1;
+  const HeapBlock& b = blocks_[lo - 1];
+  if (word == b.start) {
+    *start_pointer = true;
+    return static_cast<int64_t>(lo - 1);
+  }
+  if (word - b.start < b.size) {
+    *start_pointer = false;
+    return static_cast<int64_t>(lo - 1);
+  }
+  return -1;
+}
+
+void HeapMarker::push(uint32_t index) {
+  if (stack_top_ < stack_capacity_) stack_[stack_top_++] = index;
+}
+
+// Valgrind's lc_push_without_clique_if_a_chunk_ptr.
+inline void HeapMarker::consider(uint64_t word, bool prior_definite) {
+  if (word < min_address_ || word >= max_end_) return;
+  bool start_pointer = false;
+  int64_t found = find(word, &start_pointer);
+  if (found < 0) return;
+  HeapBlock& b = blocks_[found];
+  if (b.state == kReachable) return;
+  if (start_pointer && prior_definite) {
+    b.state = kReachable;  // (re)scan, so that what it points to is upgraded too
+    push(static_cast<uint32_t>(found));
+  } else if (b.state == kUnreached) {
+    b.state = kPossible;
+    push(static_cast<uint32_t>(found));
+  }
+}
+
+void HeapMarker::scan_words(uint64_t begin, uint64_t end, bool prior_definite) {
+  if (end <= begin) return;
+  scanned_bytes_ += end - begin;
+  if (unaligned_) {
+    for (uint64_t p = begin; p + 8 <= end; ++p) {
+      uint64_t word;
+      __builtin_memcpy(&word, reinterpret_cast<const void*>(p), 8);
+      consider(word, prior_definite);
+    }
+    return;
+  }
+  uint64_t first = (begin + 7) & ~uint64_t{7};
+  const uint64_t* p = reinterpret_cast<const uint64_t*>(first);
+  const uint64_t* last = reinterpret_cast<const uint64_t*>(end & ~uint64_t{7});
+  uint64_t lo = min_address_;
+  uint64_t span = max_end_ - min_address_;
+  for (; p < last; ++p) {
+    uint64_t word = *p;
+    if (word - lo < span) consider(word, prior_definite);  // one compare filters non-heap words
+  }
+}
+
+void HeapMarker::drain() {
+  while (stack_top_ > 0) {
+    uint32_t index = stack_[--stack_top_];
+    const HeapBlock& b = blocks_[index];
+    scan_words(b.start, b.start + b.size, b.state == kReachable);
+  }
+}
+
+void HeapMarker::scan_root(uint64_t begin, uint64_t end) {
+  scan_words(begin, end, true);
+  drain();
+}
+
+void HeapMarker::scan_clique(uint64_t begin, uint64_t end, uint32_t leader) {
+  if (end <= begin) return;
+  scanned_bytes_ += end - begin;
+  uint64_t step = unaligned_ ? 1 : 8;
+  uint64_t p = unaligned_ ? begin : (begin + 7) & ~uint64_t{7};
+  for (; p + 8 <= end; p += step) {
+    uint64_t word;
+    __builtin_memcpy(&word, reinterpret_cast<const void*>(p), 8);
+    if (word - min_address_ >= max_end_ - min_address_) continue;
+    bool start_pointer = false;
+    int64_t found = find(word, &start_pointer);
+    if (found < 0 || static_cast<uint32_t>(found) == leader) continue;
+    HeapBlock& b = blocks_[found];
+    if (b.state != kUnreached) continue;
+    b.state = kIndirect;  // start or interior pointer alike, as Valgrind
+    push(static_cast<uint32_t>(found));
+  }
+}
+
+void HeapMarker::drain_clique(uint32_t leader) {
+  while (stack_top_ > 0) {
+    uint32_t index = stack_[--stack_top_];
+    const HeapBlock& b = blocks_[index];
+    scan_clique(b.start, b.start + b.size, leader);
+  }
+}
+
+void HeapMarker::finish() {
+  drain();
+  // Valgrind's clique pass: in address order, every block still unreached
+  // leads a clique; what it reaches becomes indirect (a former leader too).
+  for (uint64_t i = 0; i < count_; ++i) {
+    if (blocks_[i].state != kUnreached) continue;
+    push(static_cast<uint32_t>(i));
+    drain_clique(static_cast<uint32_t>(i));
+  }
+  for (uint64_t i = 0; i < count_; ++i) {
+    if (blocks_[i].state == kUnreached) blocks_[i].state = kDefinite;
+  }
+}
+
+}  // namespace leakwatch::rt
