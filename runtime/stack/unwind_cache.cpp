@@ -18,6 +18,7 @@ struct UnwindCacheEntry {
   uint32_t stack_id;
   uint32_t depth;
   uint32_t module_epoch;
+  uint32_t next_victim;  // in a set's first entry: the way to replace next
   // Frame i >= 1 returns through the word at stack_pointer + slot_offset[i].
   uint32_t slot_offset[format::kMaxStackDepth];
 };
@@ -26,15 +27,21 @@ namespace {
 
 namespace fmt = leakwatch::format;
 
-inline constexpr uint32_t kEntries = 256;  // power of two
+// Set-associative: one call site at one stack pointer is often reached along
+// several paths (a string append inlined at three places of one function
+// calls the same out-of-line _M_mutate from the same depth), and those must
+// not evict each other.
+inline constexpr uint32_t kWays = 4;
+inline constexpr uint32_t kSets = 128;  // power of two
+inline constexpr uint32_t kEntries = kWays * kSets;
 inline constexpr uint64_t kCacheBytes = sizeof(UnwindCacheEntry) * kEntries;
 // Slots further than this above the caller's stack pointer are not cached
 // (a frame that large is rare, and the offset must fit in 32 bits).
 inline constexpr uintptr_t kMaxSlotDistance = uintptr_t{1} << 30;
 
-uint32_t entry_index(CallSite site) {
+uint32_t set_index(CallSite site) {
   uint64_t h = (site.return_address ^ (site.stack_pointer << 17)) * 0x9e3779b97f4a7c15ull;
-  return static_cast<uint32_t>(h >> 56) & (kEntries - 1);
+  return static_cast<uint32_t>(h >> 56) & (kSets - 1);
 }
 
 bool still_valid(const UnwindCacheEntry& e, CallSite site, uint32_t epoch) {
@@ -103,8 +110,12 @@ uint32_t stack_id_for_call(ThreadState& t, CallSite site, uint32_t max_depth) {
   }
   uint32_t epoch = __atomic_load_n(&state_file().header()->module_epoch, __ATOMIC_ACQUIRE);
   UnwindCacheEntry* cache = cache_of(t);
-  UnwindCacheEntry* entry = cache != nullptr ? &cache[entry_index(site)] : nullptr;
-  if (entry != nullptr && still_valid(*entry, site, epoch)) return entry->stack_id;
+  UnwindCacheEntry* set = cache != nullptr ? &cache[set_index(site) * kWays] : nullptr;
+  if (set != nullptr) {
+    for (uint32_t way = 0; way < kWays; ++way) {
+      if (still_valid(set[way], site, epoch)) return set[way].stack_id;
+    }
+  }
 
   uint32_t offsets[fmt::kMaxStackDepth];
   bool cacheable = false;
@@ -115,7 +126,10 @@ uint32_t stack_id_for_call(ThreadState& t, CallSite site, uint32_t max_depth) {
     cacheable = false;
   }
   uint32_t id = intern_stack(t, pcs, depth);
-  if (entry != nullptr && cacheable && id != 0) {
+  if (set != nullptr && cacheable && id != 0) {
+    // Round-robin replacement within the set.
+    UnwindCacheEntry* entry = &set[set[0].next_victim % kWays];
+    set[0].next_victim = (set[0].next_victim + 1) % kWays;
     entry->return_address = site.return_address;
     entry->stack_pointer = site.stack_pointer;
     entry->stack_id = id;
