@@ -203,8 +203,10 @@ std::vector<format::AllocationRecord> StateFile::live_records(std::vector<uint64
     const unsigned char* slot = records + i * sizeof(AllocationRecord);
     uint64_t address = load_acquire<uint64_t>(slot + offsetof(AllocationRecord, address));
     if (address == 0) continue;
-    AllocationRecord& record = live.emplace_back();
-    memcpy(&record, slot, sizeof(record));
+    AllocationRecord copy;
+    memcpy(&copy, slot, sizeof(copy));
+    if (copy.kind & format::kAllocKindIgnoredFlag) continue;  // the program said: not a leak
+    AllocationRecord& record = live.emplace_back(copy);
     record.address = address;
     if (slots != nullptr) slots->push_back(i);
   }

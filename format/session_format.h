@@ -68,6 +68,12 @@ inline constexpr const char* alloc_kind_name(AllocKind kind) {
   return "unknown";
 }
 
+// Set in AllocationRecord::kind for a block the program asked not to be
+// reported (__lsan_ignore_object, or allocated between __lsan_disable and
+// __lsan_enable): readers never report it, and the reachability scan treats
+// its contents as a root, so what it points to is not reported either.
+inline constexpr uint8_t kAllocKindIgnoredFlag = 0x80;
+
 // One live allocation. A slot whose address is 0 is free; the writer stores
 // `address` last (release), so a reader that sees a non-zero address also
 // sees the fields written before it.

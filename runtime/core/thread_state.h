@@ -20,6 +20,7 @@ struct ThreadState {
   bool in_hook;
   bool registered;     // thread-exit destructor installed
   bool exiting;        // past the thread-exit destructor: no caching
+  uint32_t disable_depth;  // __lsan_disable nesting: new blocks are ignored
   uint32_t tid;
   // Free record slots owned by this thread (LIFO; the most recently freed
   // slot is the most likely to be in cache).

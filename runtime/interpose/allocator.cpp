@@ -33,6 +33,9 @@ uint32_t record(ThreadState& t, uintptr_t user, size_t size, fmt::AllocKind kind
   }
   if (!t.registered) register_thread_exit(t);
   uint32_t stack_id = stack_id_for_call(t, caller, static_cast<uint32_t>(options().stack_depth));
+  if (__builtin_expect(t.disable_depth != 0, 0)) {
+    kind = static_cast<fmt::AllocKind>(static_cast<uint8_t>(kind) | fmt::kAllocKindIgnoredFlag);
+  }
   return record_allocation(t, user, size, kind, stack_id);
 }
 

@@ -3,6 +3,8 @@
 
 #include "runtime/core/init.h"
 #include "runtime/core/thread_state.h"
+#include "runtime/interpose/block_header.h"
+#include "runtime/scan/root_regions.h"
 #include "runtime/table/allocation_table.h"
 #include "runtime/table/state_file.h"
 
@@ -31,4 +33,52 @@ LEAKWATCH_EXPORT int __leakwatch_get_counters(struct leakwatch_counters* out) {
       out->bytes_allocated >= out->bytes_freed ? out->bytes_allocated - out->bytes_freed : 0;
   out->peak_live_bytes = __atomic_load_n(&c.peak_live_bytes, __ATOMIC_RELAXED);
   return 0;
+}
+
+// --- LeakSanitizer's interface, so programs annotated for LSan work as they
+// are, and the same under leakwatch's own names. ---
+
+namespace {
+
+// Marks the live block at p (exactly its start) as not to be reported.
+void ignore_object(const void* p) {
+  if (p == nullptr || rt::ensure_initialized() != rt::InitState::kTracking) return;
+  void* user = const_cast<void*>(p);
+  if (!rt::header_valid(user)) return;
+  uint32_t slot = rt::header_of(user)->slot;
+  uint64_t size;
+  leakwatch::format::AllocKind kind;
+  if (slot == rt::kNoSlot || !rt::lookup_allocation(slot, reinterpret_cast<uintptr_t>(p), &size, &kind)) {
+    return;
+  }
+  auto& record = rt::state_file().records()[slot];
+  record.kind = static_cast<uint8_t>(kind) | leakwatch::format::kAllocKindIgnoredFlag;
+}
+
+void disable_in_thread() { rt::this_thread().disable_depth++; }
+void enable_in_thread() {
+  rt::ThreadState& t = rt::this_thread();
+  if (t.disable_depth > 0) t.disable_depth--;
+}
+
+}  // namespace
+
+LEAKWATCH_EXPORT void __lsan_ignore_object(const void* p) { ignore_object(p); }
+LEAKWATCH_EXPORT void __lsan_disable(void) { disable_in_thread(); }
+LEAKWATCH_EXPORT void __lsan_enable(void) { enable_in_thread(); }
+LEAKWATCH_EXPORT void __lsan_register_root_region(const void* p, size_t size) {
+  rt::register_root_region(reinterpret_cast<uint64_t>(p), size);
+}
+LEAKWATCH_EXPORT void __lsan_unregister_root_region(const void* p, size_t size) {
+  rt::unregister_root_region(reinterpret_cast<uint64_t>(p), size);
+}
+
+LEAKWATCH_EXPORT void __leakwatch_ignore_object(const void* p) { ignore_object(p); }
+LEAKWATCH_EXPORT void __leakwatch_disable(void) { disable_in_thread(); }
+LEAKWATCH_EXPORT void __leakwatch_enable(void) { enable_in_thread(); }
+LEAKWATCH_EXPORT int __leakwatch_register_root_region(const void* p, size_t size) {
+  return rt::register_root_region(reinterpret_cast<uint64_t>(p), size) ? 0 : -1;
+}
+LEAKWATCH_EXPORT int __leakwatch_unregister_root_region(const void* p, size_t size) {
+  return rt::unregister_root_region(reinterpret_cast<uint64_t>(p), size) ? 0 : -1;
 }

@@ -9,6 +9,7 @@
 #include "runtime/core/options.h"
 #include "runtime/scan/heap_marker.h"
 #include "runtime/scan/memory_map.h"
+#include "runtime/scan/root_regions.h"
 #include "runtime/scan/thread_stop.h"
 #include "runtime/sys/sys.h"
 #include "runtime/sys/text.h"
@@ -240,6 +241,21 @@ __attribute__((noinline)) bool scan_with_threads_stopped(StateFile& state, uint6
     return false;
   }
   for (uint32_t i = 0; i < g_segment_count; ++i) scan_segment(c, g_segments[i]);
+  // Regions the program registered, and the contents of blocks it asked to
+  // ignore (LeakSanitizer's interface): roots like the data segments.
+  uint32_t regions = root_region_count();
+  for (uint32_t i = 0; i < regions; ++i) {
+    RootRegion r = root_region(i);
+    scan_readable(c, r.begin, r.end);
+  }
+  const fmt::AllocationRecord* records = state.records();
+  for (uint64_t slot = 0; slot < high_water; ++slot) {
+    const fmt::AllocationRecord& rec = records[slot];
+    uint64_t address = __atomic_load_n(&rec.address, __ATOMIC_ACQUIRE);
+    if (address != 0 && (rec.kind & fmt::kAllocKindIgnoredFlag)) {
+      c.marker.scan_root(address, address + rec.size);
+    }
+  }
   // The exiting thread: from its exit point when it passed one (its
   // registers there belonged to frames that are gone), else from here, with
   // the registers spilled into the caller's frame.

@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <cstring>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -18,8 +19,11 @@ static std::mutex g_mu;
 static std::vector<void *> g_handoff;  // blocks freed by a different thread
 
 __attribute__((noinline)) static void leak_some() {
+  // Zeroed: uninitialised leaked memory may hold a stale pointer to another
+  // leaked block, which a conservative scan (Valgrind's too) then rightly
+  // calls "indirect" -- the test wants all 40 to be direct.
   for (int i = 0; i < 10; i++)
-    (void)std::malloc(32);  // @leak
+    std::memset(std::malloc(32), 0, 32);  // @leak
 }
 
 static void worker(int id) {
