@@ -2,11 +2,16 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <algorithm>
 
 #include <fmt/format.h>
 
@@ -93,6 +98,41 @@ class WaitingSignals {
   _exit(error == ENOENT ? 127 : 126);
 }
 
+double monotonic_seconds() {
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) / 1e9;
+}
+
+// wait_with_ticks() waits for the child like waitpid() while calling `tick`
+// when it asks to be called. A pidfd wakes it as soon as the child ends;
+// without one (kernels before 5.3) it polls every 20 ms.
+void wait_with_ticks(ChildResult& result, const std::function<double(pid_t)>& tick) {
+  int pidfd = static_cast<int>(syscall(SYS_pidfd_open, result.pid, 0));
+  double next_tick = monotonic_seconds();
+  while (true) {
+    pid_t ended = waitpid(result.pid, &result.wait_status, WNOHANG);
+    if (ended == result.pid) break;
+    if (ended < 0 && errno != EINTR) {
+      int error = errno;
+      if (pidfd >= 0) close(pidfd);
+      throw CliError(fmt::format("waiting for process {}: {}", result.pid, strerror(error)));
+    }
+    double now = monotonic_seconds();
+    if (next_tick >= 0 && now >= next_tick) {
+      double after = tick(result.pid);
+      next_tick = after > 0 ? monotonic_seconds() + after : -1;
+      continue;
+    }
+    double wait = next_tick >= 0 ? next_tick - now : 3600;
+    if (pidfd < 0) wait = std::min(wait, 0.02);
+    struct pollfd child_end {pidfd, POLLIN, 0};
+    poll(pidfd >= 0 ? &child_end : nullptr, pidfd >= 0 ? 1 : 0,
+         static_cast<int>(wait * 1000) + 1);  // EINTR (a forwarded signal): loop
+  }
+  if (pidfd >= 0) close(pidfd);
+}
+
 }  // namespace
 
 std::string preload_value(const std::string& library, const char* existing) {
@@ -133,6 +173,10 @@ ChildResult run_child(const ChildSpec& spec) {
   close(error_pipe[0]);
   if (got == static_cast<ssize_t>(sizeof(exec_errno))) result.exec_errno = exec_errno;
 
+  if (spec.on_wait_tick && result.exec_errno == 0) {
+    wait_with_ticks(result, spec.on_wait_tick);
+    return result;
+  }
   while (waitpid(result.pid, &result.wait_status, 0) < 0) {
     if (errno != EINTR) {
       throw CliError(fmt::format("waiting for process {}: {}", result.pid, strerror(errno)));

@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,10 @@ struct ChildSpec {
   std::string session_dir;
   std::string runtime_library;
   std::string options;  // LEAKWATCH_OPTIONS for the target
+  // Optional: called with the child's PID while it runs, first right after exec, then
+  // again after as many seconds as it returns (<= 0: not again). Must not
+  // throw.
+  std::function<double(pid_t)> on_wait_tick;
 };
 
 struct ChildResult {

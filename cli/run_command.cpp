@@ -1,8 +1,11 @@
 #include "cli/run_command.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+
+#include <memory>
 
 #include <fmt/format.h>
 
@@ -13,6 +16,7 @@
 #include "cli/program_resolver.h"
 #include "cli/report_options.h"
 #include "cli/session_dir.h"
+#include "cli/watch.h"
 #include "format/session_format.h"
 #include "report/report_builder.h"
 
@@ -37,6 +41,20 @@ class SessionGuard {
   std::string dir_;
   bool keep_;
 };
+
+// watch_interval_of() reads the watch_interval option (seconds; 0: off).
+int watch_interval_of(const OptionList& options) {
+  std::optional<std::string> text = find_option(options, "watch_interval");
+  if (!text || text->empty()) return 0;
+  char* end = nullptr;
+  errno = 0;
+  long value = strtol(text->c_str(), &end, 10);
+  if (errno != 0 || *end != '\0' || value < 0 || value > 86400) {
+    throw CliError(fmt::format("run: --watch-interval must be 0-86400 seconds, not '{}'", *text),
+                   kExitUsage);
+  }
+  return static_cast<int>(value);
+}
 
 int exit_code_of(int wait_status) {
   if (WIFSIGNALED(wait_status)) return 128 + WTERMSIG(wait_status);
@@ -64,6 +82,7 @@ int run_command(const RunRequest& request) {
   print_warnings(warnings);
   warnings.clear();
   load_report_suppressions(report_options);  // a bad file fails before the program runs
+  int watch_interval = watch_interval_of(options);
 
   std::string path = resolve_program(program, getenv("PATH"));
   if (probe_link_kind(path) == LinkKind::kStatic) throw CliError(static_binary_message(program));
@@ -74,7 +93,16 @@ int run_command(const RunRequest& request) {
       create_session_dir(base && !base->empty() ? *base : default_session_base());
   SessionGuard guard(session_dir, request.keep_session);
 
-  ChildSpec spec{path, request.command, session_dir, runtime_library, join_option_string(options)};
+  ChildSpec spec{path, request.command, session_dir, runtime_library, join_option_string(options), {}};
+  std::unique_ptr<LeakWatcher> watcher;
+  if (watch_interval > 0) {
+    // The child's PID is only known once run_child() forked: the watcher is
+    // created on the first tick.
+    spec.on_wait_tick = [&watcher, &session_dir, watch_interval](pid_t pid) -> double {
+      if (!watcher) watcher = std::make_unique<LeakWatcher>(session_dir, pid, watch_interval);
+      return watcher->tick();
+    };
+  }
   ChildResult child = run_child(spec);
   if (child.exec_errno != 0) {
     throw CliError(fmt::format("{}: {}", program, strerror(child.exec_errno)),
