@@ -10,6 +10,7 @@
 #include "analyze/mtrace_reader.h"
 #include "cli/cli_error.h"
 #include "cli/report_options.h"
+#include "report/report_builder.h"
 #include "report/text_writer.h"
 
 namespace leakwatch {
@@ -64,15 +65,7 @@ Report build_mtrace_report(const MtraceTracker& tracker, MtraceSymbolizer& symbo
     if (sum.by_realloc) group.kinds.push_back(format::AllocKind::kRealloc);
   }
   auto symbolize = [&](uint32_t stack_id) { return symbolizer.frames(stack_id - 1); };
-  for (LeakGroup& group : merge_by_frames(std::move(groups), symbolize)) {
-    LeakSite& site = report.leaks.emplace_back();
-    site.bytes = group.bytes;
-    site.blocks = group.blocks;
-    site.alloc_kinds = std::move(group.kinds);
-    site.frames = std::move(group.frames);
-    summary.leaked_bytes += group.bytes;
-    summary.leaked_blocks += group.blocks;
-  }
+  add_leak_sites(report, merge_by_frames(std::move(groups), symbolize));
 
   for (const MtraceUnknownFree& unknown : tracker.unknown_frees()) {
     report.errors.push_back(fmt::format(

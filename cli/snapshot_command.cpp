@@ -10,6 +10,7 @@
 #include "analyze/leak_grouping.h"
 #include "analyze/state_file.h"
 #include "cli/target_locator.h"
+#include "report/report_builder.h"
 
 namespace leakwatch {
 
@@ -60,16 +61,7 @@ Report build_snapshot_report(const Snapshot& snapshot, std::vector<std::string>&
   } else {
     process.end = ProcessEnd::kStillRunning;  // when the snapshot was taken
   }
-  const format::Counters& counters = snapshot.counters;
-  Summary& summary = report.summary;
-  summary.allocations = counters.allocations;
-  summary.frees = counters.frees;
-  summary.bytes_allocated = counters.bytes_allocated;
-  summary.bytes_freed = counters.bytes_freed;
-  summary.peak_live_bytes = counters.peak_live_bytes;
-  summary.untracked_frees = counters.untracked_frees;
-  summary.records_dropped = counters.records_dropped;
-  summary.stacks_dropped = counters.stacks_dropped;
+  report.summary = summary_from_counters(snapshot.counters);
 
   std::map<uint32_t, const SnapshotStack*> by_id;
   std::vector<StackGroup> groups;
@@ -89,15 +81,7 @@ Report build_snapshot_report(const Snapshot& snapshot, std::vector<std::string>&
     auto it = by_id.find(stack_id);
     return it == by_id.end() ? std::vector<Frame>() : symbolizer.frames(*it->second);
   };
-  for (LeakGroup& group : merge_by_frames(std::move(groups), symbolize_stack)) {
-    LeakSite& site = report.leaks.emplace_back();
-    site.bytes = group.bytes;
-    site.blocks = group.blocks;
-    site.alloc_kinds = std::move(group.kinds);
-    site.frames = std::move(group.frames);
-    summary.leaked_bytes += group.bytes;
-    summary.leaked_blocks += group.blocks;
-  }
+  add_leak_sites(report, merge_by_frames(std::move(groups), symbolize_stack));
   for (std::string& warning : symbolizer.take_warnings()) warnings.push_back(std::move(warning));
   return report;
 }

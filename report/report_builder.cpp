@@ -21,6 +21,8 @@ bool process_exists(uint32_t pid) {
   return pid != 0 && (kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM);
 }
 
+}  // namespace
+
 Summary summary_from_counters(const format::Counters& counters) {
   Summary summary;
   summary.allocations = counters.allocations;
@@ -34,7 +36,17 @@ Summary summary_from_counters(const format::Counters& counters) {
   return summary;
 }
 
-}  // namespace
+void add_leak_sites(Report& report, std::vector<LeakGroup> groups) {
+  for (LeakGroup& group : groups) {
+    LeakSite& site = report.leaks.emplace_back();
+    site.kind = format::reach_class_name(group.reach);
+    site.bytes = group.bytes;
+    site.blocks = group.blocks;
+    site.alloc_kinds = std::move(group.kinds);
+    site.frames = std::move(group.frames);
+    count_site(report.summary, site, 1);
+  }
+}
 
 void count_site(Summary& summary, const LeakSite& site, int sign) {
   auto add = [&](uint64_t& bytes, uint64_t& blocks) {
@@ -146,17 +158,7 @@ Report build_report(const StateFile& state, std::vector<std::string>& warnings) 
     classes.reserve(slots.size());
     for (uint64_t slot : slots) classes.push_back(scan->class_of(slot));
   }
-  std::vector<LeakGroup> groups =
-      merge_by_frames(group_by_stack(records, classes), symbolize_stack);
-  for (LeakGroup& group : groups) {
-    LeakSite& site = report.leaks.emplace_back();
-    site.kind = format::reach_class_name(group.reach);
-    site.bytes = group.bytes;
-    site.blocks = group.blocks;
-    site.alloc_kinds = std::move(group.kinds);
-    site.frames = std::move(group.frames);
-    count_site(report.summary, site, 1);
-  }
+  add_leak_sites(report, merge_by_frames(group_by_stack(records, classes), symbolize_stack));
 
   for (std::string& warning : symbolizer.take_warnings()) warnings.push_back(std::move(warning));
   if (unknown_stacks > 0) {

@@ -6,7 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "analyze/leak_grouping.h"
 #include "analyze/suppressions.h"
+#include "format/session_format.h"
 #include "report/report.h"
 
 namespace leakwatch {
@@ -30,6 +32,13 @@ void apply_suppressions(Report& report, std::span<const Suppression> suppression
 // blocks to/from the summary: its class's totals, and leaked_* unless it is
 // still reachable.
 void count_site(Summary& summary, const LeakSite& site, int sign);
+
+// add_leak_sites() appends one site per group (kind from its class,
+// "unclassified" when no scan ran) and counts each into the summary.
+void add_leak_sites(Report& report, std::vector<LeakGroup> groups);
+
+// summary_from_counters() copies the runtime's always-on counters.
+Summary summary_from_counters(const format::Counters& counters);
 
 // process_info_from_header() takes pid, command line and the like from the
 // header; a state still "running" is checked against the live process.
