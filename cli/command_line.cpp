@@ -87,7 +87,7 @@ class GeneratedFlags {
                 [](std::string& value) {
                   return parse_report_formats(value)
                              ? std::string()
-                             : "expected text, json, valgrind-xml or sarif (a comma-separated "
+                             : "expected text, json, valgrind-xml, sarif or html (a comma-separated "
                                "list with --output-dir); got '" + value + "'";
                 },
                 "FORMAT[,FORMAT...]"));

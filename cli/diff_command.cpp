@@ -13,6 +13,7 @@
 #include "cli/cli_error.h"
 #include "cli/report_options.h"
 #include "cli/snapshot_command.h"
+#include "report/html_writer.h"
 
 namespace leakwatch {
 namespace {
@@ -89,9 +90,18 @@ int diff_command(const DiffRequest& request) {
   Snapshot before = read_snapshot_file(request.before);
   Snapshot after = read_snapshot_file(request.after);
   DiffReport diff = build_diff(before, after);
-  std::string text = options.format == ReportFormat::kJson
-                         ? format_diff_json(diff)
-                         : format_diff_text(diff, options.max_frames_shown);
+  std::string text;
+  switch (options.format) {
+    case ReportFormat::kJson:
+      text = format_diff_json(diff);
+      break;
+    case ReportFormat::kHtml:
+      text = format_diff_html(diff);
+      break;
+    default:  // the leak formats (Valgrind XML, SARIF) have no notion of growth
+      text = format_diff_text(diff, options.max_frames_shown);
+      break;
+  }
   if (options.output.empty()) {
     fwrite(text.data(), 1, text.size(), stdout);
     return 0;

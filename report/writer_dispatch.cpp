@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "analyze/suppressions.h"
+#include "report/html_writer.h"
 #include "report/json_writer.h"
 #include "report/sarif_writer.h"
 #include "report/text_writer.h"
@@ -24,6 +25,7 @@ constexpr FormatInfo kFormats[] = {
     {ReportFormat::kJson, "json", "report.json"},
     {ReportFormat::kValgrindXml, "valgrind-xml", "report.xml"},
     {ReportFormat::kSarif, "sarif", "report.sarif"},
+    {ReportFormat::kHtml, "html", "report.html"},
 };
 
 const FormatInfo& info(ReportFormat format) {
@@ -82,6 +84,8 @@ std::string render_report(const Report& report, ReportFormat format, int max_fra
       return format_valgrind_xml_report(report);
     case ReportFormat::kSarif:
       return format_sarif_report(report);
+    case ReportFormat::kHtml:
+      return format_html_report(report);
     case ReportFormat::kText:
       break;
   }

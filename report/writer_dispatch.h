@@ -11,9 +11,9 @@
 
 namespace leakwatch {
 
-enum class ReportFormat { kText, kJson, kValgrindXml, kSarif };
+enum class ReportFormat { kText, kJson, kValgrindXml, kSarif, kHtml };
 
-// parse_report_format() reads "text", "json", "valgrind-xml" or "sarif".
+// parse_report_format() reads "text", "json", "valgrind-xml", "sarif" or "html".
 std::optional<ReportFormat> parse_report_format(std::string_view name);
 
 // parse_report_formats() reads a list of them separated by ',' or '+' (at
@@ -24,7 +24,7 @@ std::optional<std::vector<ReportFormat>> parse_report_formats(std::string_view l
 std::string_view report_format_name(ReportFormat format);
 
 // report_file_name() is the file --output-dir writes the format to:
-// report.txt, report.json, report.xml, report.sarif.
+// report.txt, report.json, report.xml, report.sarif, report.html.
 std::string_view report_file_name(ReportFormat format);
 
 // render_report() is the whole document in `format`; `max_frames_shown`

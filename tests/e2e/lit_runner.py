@@ -785,6 +785,9 @@ def available_features(args):
         feats.add("clangxx")
     if shutil.which("valgrind"):
         feats.add("valgrind")
+    if any(shutil.which(name) for name in (os.environ.get("CHROMIUM"), "chromium", "chromium-browser")
+           if name):
+        feats.add("chromium")
     if args.cc and shutil.which(args.cc):
         try:
             p = subprocess.run([args.cc, "-print-file-name=libc.a"], capture_output=True,

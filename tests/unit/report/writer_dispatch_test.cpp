@@ -11,7 +11,9 @@ namespace {
 TEST(WriterDispatchTest, FormatNames) {
   EXPECT_EQ(parse_report_format("valgrind-xml"), ReportFormat::kValgrindXml);
   EXPECT_EQ(parse_report_format("sarif"), ReportFormat::kSarif);
+  EXPECT_EQ(parse_report_format("html"), ReportFormat::kHtml);
   EXPECT_EQ(parse_report_format("xml"), std::nullopt);
+  EXPECT_EQ(report_file_name(ReportFormat::kHtml), "report.html");
   EXPECT_EQ(report_file_name(ReportFormat::kText), "report.txt");
   EXPECT_EQ(report_file_name(ReportFormat::kValgrindXml), "report.xml");
   std::optional<std::vector<ReportFormat>> list = parse_report_formats("text,json,sarif");
@@ -29,6 +31,7 @@ TEST(WriterDispatchTest, RendersEachFormat) {
   EXPECT_TRUE(render_report(report, ReportFormat::kJson, 32).starts_with("{\n  \"version\""));
   EXPECT_TRUE(render_report(report, ReportFormat::kValgrindXml, 32).starts_with("<?xml"));
   EXPECT_NE(render_report(report, ReportFormat::kSarif, 32).find("\"2.1.0\""), std::string::npos);
+  EXPECT_TRUE(render_report(report, ReportFormat::kHtml, 32).starts_with("<!DOCTYPE html>"));
 }
 
 TEST(WriterDispatchTest, GeneratedSuppressionsSuppressTheirReport) {
