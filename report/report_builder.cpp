@@ -117,8 +117,10 @@ void apply_suppressions(Report& report, std::span<const Suppression> suppression
   }
 }
 
-Report build_report(const StateFile& state, std::vector<std::string>& warnings) {
-  for (const std::string& warning : state.warnings()) warnings.push_back(warning);
+Report build_report_from_records(const StateFile& state,
+                                 std::span<const format::AllocationRecord> records,
+                                 std::span<const format::ReachClass> classes,
+                                 std::vector<std::string>& warnings) {
   Report report;
   report.process = process_info_from_header(state.header());
   report.summary = summary_from_counters(state.counters());
@@ -139,16 +141,25 @@ Report build_report(const StateFile& state, std::vector<std::string>& warnings) 
     }
     return frames;
   };
+  add_leak_sites(report, merge_by_frames(group_by_stack(records, classes), symbolize_stack));
 
+  for (std::string& warning : symbolizer.take_warnings()) warnings.push_back(std::move(warning));
+  if (unknown_stacks > 0) {
+    warnings.push_back(fmt::format("{}: {} stack id(s) out of range; their leaks show no frames",
+                                   state.path(), unknown_stacks));
+  }
+  return report;
+}
+
+Report build_report(const StateFile& state, std::vector<std::string>& warnings) {
+  for (const std::string& warning : state.warnings()) warnings.push_back(warning);
   std::vector<uint64_t> slots;
   std::vector<format::AllocationRecord> records = state.live_records(&slots);
   // The classes of the exit-time scan; a block allocated in a slot the scan
   // saw free (after the scan, by a thread still running) stays unclassified.
   std::vector<format::ReachClass> classes;
-  if (std::optional<ScanFile> scan = ScanFile::read(state.path(), warnings)) {
-    report.summary.classified = true;
-    report.summary.scan_duration_ns = scan->header().duration_ns;
-    report.summary.scan_threads_missed = scan->header().threads_missed;
+  std::optional<ScanFile> scan = ScanFile::read(state.path(), warnings);
+  if (scan) {
     if (scan->header().threads_missed > 0) {
       warnings.push_back(fmt::format(
           "{}: {} thread(s) did not stop for the reachability scan (signal blocked?); blocks "
@@ -158,12 +169,11 @@ Report build_report(const StateFile& state, std::vector<std::string>& warnings) 
     classes.reserve(slots.size());
     for (uint64_t slot : slots) classes.push_back(scan->class_of(slot));
   }
-  add_leak_sites(report, merge_by_frames(group_by_stack(records, classes), symbolize_stack));
-
-  for (std::string& warning : symbolizer.take_warnings()) warnings.push_back(std::move(warning));
-  if (unknown_stacks > 0) {
-    warnings.push_back(fmt::format("{}: {} stack id(s) out of range; their leaks show no frames",
-                                   state.path(), unknown_stacks));
+  Report report = build_report_from_records(state, records, classes, warnings);
+  if (scan) {
+    report.summary.classified = true;
+    report.summary.scan_duration_ns = scan->header().duration_ns;
+    report.summary.scan_threads_missed = scan->header().threads_missed;
   }
   return report;
 }
