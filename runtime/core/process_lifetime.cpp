@@ -112,6 +112,7 @@ __attribute__((destructor)) void leakwatch_at_exit() {
   // state says "exited" (a reader that sees kExited finds the scan file).
   if (options().detect_reachability) {
     ReentryGuard guard(t);
+    stop_recording_new_blocks();
     run_exit_scan(s);
   }
   fmt::SessionHeader* h = s.header();
