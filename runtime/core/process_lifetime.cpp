@@ -158,6 +158,7 @@ __attribute__((destructor)) void leakwatch_at_exit() {
     ignore_all_live_blocks();  // LeakSanitizer: after __lsan_do_leak_check, no exit check
   } else if (options().detect_reachability) {
     ReentryGuard guard(t);
+    stop_recording_new_blocks();
     run_exit_scan(s);
   }
   fmt::SessionHeader* h = s.header();
