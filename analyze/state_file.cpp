@@ -150,6 +150,15 @@ format::Counters StateFile::counters() const {
   return counters;
 }
 
+std::array<format::KindCounters, format::kKindCounterSlots> StateFile::kind_counters() const {
+  std::array<format::KindCounters, format::kKindCounterSlots> kinds{};
+  auto* fields = reinterpret_cast<uint64_t*>(kinds.data());
+  for (size_t i = 0; i < sizeof(kinds) / sizeof(uint64_t); ++i) {
+    fields[i] = load_relaxed<uint64_t>(base_ + format::kKindCountersOffset + i * sizeof(uint64_t));
+  }
+  return kinds;
+}
+
 std::span<const format::ModuleEntry> StateFile::modules() const {
   auto* first = reinterpret_cast<const format::ModuleEntry*>(base_ + format::kModuleRegionOffset);
   return {first, header_.module_count};

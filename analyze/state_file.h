@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include <array>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -47,6 +48,8 @@ class StateFile {
   // A copy taken at open(), with the counts below already clamped.
   const format::SessionHeader& header() const { return header_; }
   format::Counters counters() const;
+  // kind_counters() re-reads the per-kind counters (indexed by AllocKind).
+  std::array<format::KindCounters, format::kKindCounterSlots> kind_counters() const;
   std::span<const format::ModuleEntry> modules() const;
 
   // stack() returns the stack at word `stack_id` of the frames region, or

@@ -157,6 +157,7 @@ TopSample take_top_sample(const StateFile& state, double time_seconds) {
   TopSample sample;
   sample.time_seconds = time_seconds;
   sample.counters = state.counters();
+  sample.kinds = state.kind_counters();
   state.for_each_live_record([&](const format::AllocationRecord& record, uint64_t) {
     StackUsage& usage = sample.stacks[record.stack_id];
     usage.bytes += record.size;
@@ -226,6 +227,15 @@ std::string format_top_frame(const TopFrame& frame, size_t max_rows, size_t widt
   text += cut(fmt::format("allocations {}  frees {}  live {} in {} block(s)  peak {}", c.allocations,
                           c.frees, human_bytes(static_cast<double>(frame.live_bytes)),
                           frame.live_blocks, human_bytes(static_cast<double>(c.peak_live_bytes))));
+  std::string by_kind;
+  for (size_t k = 0; k < frame.kinds.size(); ++k) {
+    const format::KindCounters& kc = frame.kinds[k];
+    if (kc.allocations == 0 && kc.frees == 0) continue;
+    by_kind += fmt::format("  {} {}/{} {}", format::alloc_kind_name(static_cast<format::AllocKind>(k)),
+                           kc.allocations, kc.frees,
+                           human_bytes(static_cast<double>(kc.bytes_allocated)));
+  }
+  if (!by_kind.empty()) text += cut("by kind (allocations/frees bytes):" + by_kind);
   text += cut(fmt::format("{:>12} {:>10} {:>12}  {}", "BYTES", "BLOCKS", "GROWTH/s", "SITE"));
   size_t shown = max_rows == 0 ? frame.rows.size() : std::min(max_rows, frame.rows.size());
   for (size_t i = 0; i < shown; ++i) {
@@ -281,6 +291,7 @@ int top_command(const TopRequest& request) {
     frame.interval_seconds = request.interval_seconds;
     frame.sort = sort;
     frame.counters = sample.counters;
+    frame.kinds = sample.kinds;
     frame.rows = top_rows(previous ? &*previous : nullptr, sample, sort);
     for (TopRow& row : frame.rows) {
       frame.live_bytes += row.bytes;

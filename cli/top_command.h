@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 
+#include <array>
 #include <map>
 #include <string>
 #include <vector>
@@ -34,6 +35,7 @@ struct TopSample {
   double time_seconds = 0;  // CLOCK_MONOTONIC
   format::Counters counters{};
   std::map<uint32_t, StackUsage> stacks;
+  std::array<format::KindCounters, format::kKindCounterSlots> kinds{};
 };
 
 TopSample take_top_sample(const StateFile& state, double time_seconds);
@@ -60,6 +62,8 @@ struct TopFrame {
   uint64_t live_bytes = 0;
   uint64_t live_blocks = 0;
   std::vector<TopRow> rows;
+  // Per allocation kind; a line "by kind" is shown when any is non-zero.
+  std::array<format::KindCounters, format::kKindCounterSlots> kinds{};
 };
 
 // format_top_frame() renders one screen: a title, the totals and at most

@@ -184,6 +184,26 @@ struct SessionHeader {
 };
 static_assert(sizeof(SessionHeader) <= kHeaderRegionSize);
 
+
+// Counters per allocation kind (the always-on counter of the classic recipe,
+// split by AllocKind), at a fixed place in the header region after the
+// SessionHeader, indexed by AllocKind (kinds 0..15; the ignored flag is
+// not part of the index). Summed from per-thread deltas like Counters, so
+// also up to one flush batch per thread behind. Blocks the runtime served
+// while it was itself running (Counters but not records) are not in them.
+struct KindCounters {
+  uint64_t allocations;
+  uint64_t frees;
+  uint64_t bytes_allocated;
+  uint64_t bytes_freed;
+};
+static_assert(sizeof(KindCounters) == 32);
+inline constexpr uint32_t kKindCounterSlots = 16;
+inline constexpr uint64_t kKindCountersOffset = kHeaderRegionOffset + 48 * 1024;
+static_assert(sizeof(SessionHeader) <= kKindCountersOffset - kHeaderRegionOffset);
+static_assert(kKindCountersOffset + kKindCounterSlots * sizeof(KindCounters) <=
+              kHeaderRegionOffset + kHeaderRegionSize);
+
 }  // namespace leakwatch::format
 
 #endif  // LEAKWATCH_FORMAT_SESSION_FORMAT_H_

@@ -63,6 +63,14 @@ Json summary_json(const Summary& summary) {
   json["reachable_blocks"] = summary.reachable_blocks;
   json["unclassified_bytes"] = summary.unclassified_bytes;
   json["unclassified_blocks"] = summary.unclassified_blocks;
+  Json by_kind = Json::object();
+  for (const KindSummary& k : summary.kinds) {
+    by_kind[k.kind] = {{"allocations", k.allocations},
+                       {"frees", k.frees},
+                       {"bytes_allocated", k.bytes_allocated},
+                       {"bytes_freed", k.bytes_freed}};
+  }
+  json["by_kind"] = std::move(by_kind);
   return json;
 }
 

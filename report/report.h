@@ -37,6 +37,15 @@ struct ProcessInfo {
   bool forked_child = false;
 };
 
+// The always-on counters of one allocation kind ("malloc", "new[]", ...).
+struct KindSummary {
+  std::string kind;
+  uint64_t allocations = 0;
+  uint64_t frees = 0;
+  uint64_t bytes_allocated = 0;
+  uint64_t bytes_freed = 0;
+};
+
 struct Summary {
   uint64_t leaked_bytes = 0;
   uint64_t leaked_blocks = 0;
@@ -64,6 +73,8 @@ struct Summary {
   bool classified = false;
   uint64_t scan_duration_ns = 0;
   uint32_t scan_threads_missed = 0;
+  // Per allocation kind, in AllocKind order; kinds never used are left out.
+  std::vector<KindSummary> kinds;
 };
 
 // is_leak_kind() is false for "reachable" (still pointed to at exit: listed

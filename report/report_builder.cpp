@@ -5,12 +5,15 @@
 #include <string.h>
 
 #include <algorithm>
+#include <map>
 
 #include <fmt/format.h>
 
 #include "analyze/leak_grouping.h"
 #include "analyze/scan_file.h"
+#include "analyze/site_file.h"
 #include "analyze/state_file.h"
+#include "format/site_format.h"
 #include "symbolize/symbolizer.h"
 
 namespace leakwatch {
@@ -22,6 +25,17 @@ bool process_exists(uint32_t pid) {
 }
 
 }  // namespace
+
+std::vector<KindSummary> kind_summaries(std::span<const format::KindCounters> counters) {
+  std::vector<KindSummary> kinds;
+  for (size_t i = 0; i < counters.size(); ++i) {
+    const format::KindCounters& c = counters[i];
+    if (c.allocations == 0 && c.frees == 0) continue;
+    kinds.push_back({format::alloc_kind_name(static_cast<format::AllocKind>(i)), c.allocations,
+                     c.frees, c.bytes_allocated, c.bytes_freed});
+  }
+  return kinds;
+}
 
 Summary summary_from_counters(const format::Counters& counters) {
   Summary summary;
@@ -117,6 +131,27 @@ void apply_suppressions(Report& report, std::span<const Suppression> suppression
   }
 }
 
+namespace {
+
+// The frame a LEAKWATCH_TRACK macro recorded: its __FILE__:__LINE__ in
+// __func__, at the address of the call it made (the next frame's), so that
+// it reads like the frame below it.
+Frame site_frame(const std::map<uint32_t, SourceSite>& sites, uint32_t site, uint64_t next_pc) {
+  Frame frame;
+  frame.address = next_pc > 0 ? next_pc - 1 : 0;
+  auto it = sites.find(site);
+  if (it == sites.end()) {
+    frame.function = fmt::format("<tracked call site {} (no .lwsites entry)>", site);
+    return frame;
+  }
+  frame.function = it->second.function;
+  frame.file = it->second.file;
+  frame.line = it->second.line;
+  return frame;
+}
+
+}  // namespace
+
 Report build_report_from_records(const StateFile& state,
                                  std::span<const format::AllocationRecord> records,
                                  std::span<const format::ReachClass> classes,
@@ -124,8 +159,10 @@ Report build_report_from_records(const StateFile& state,
   Report report;
   report.process = process_info_from_header(state.header());
   report.summary = summary_from_counters(state.counters());
+  report.summary.kinds = kind_summaries(state.kind_counters());
 
   Symbolizer symbolizer(ModuleMap::from_entries(state.modules()));
+  std::map<uint32_t, SourceSite> sites = read_site_file(state.path(), warnings);
   uint64_t unknown_stacks = 0;
   auto symbolize_stack = [&](uint32_t stack_id) {
     std::vector<Frame> frames;
@@ -135,8 +172,14 @@ Report build_report_from_records(const StateFile& state,
       ++unknown_stacks;
       return frames;
     }
-    for (uint64_t pc : stack->return_addresses) {
-      const std::vector<Frame>& expanded = symbolizer.symbolize(pc, stack->module_epoch);
+    const auto& pcs = stack->return_addresses;
+    for (size_t i = 0; i < pcs.size(); ++i) {
+      if (format::is_site_marker(pcs[i])) {
+        frames.push_back(site_frame(sites, format::site_of_marker(pcs[i]),
+                                    i + 1 < pcs.size() ? pcs[i + 1] : 0));
+        continue;
+      }
+      const std::vector<Frame>& expanded = symbolizer.symbolize(pcs[i], stack->module_epoch);
       frames.insert(frames.end(), expanded.begin(), expanded.end());
     }
     return frames;

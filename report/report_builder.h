@@ -49,6 +49,11 @@ void add_leak_sites(Report& report, std::vector<LeakGroup> groups);
 // summary_from_counters() copies the runtime's always-on counters.
 Summary summary_from_counters(const format::Counters& counters);
 
+// kind_summaries() turns the per-kind counters into summary rows (kinds
+// with neither allocations nor frees are left out).
+std::vector<KindSummary> kind_summaries(
+    std::span<const format::KindCounters> counters);
+
 // process_info_from_header() takes pid, command line and the like from the
 // header; a state still "running" is checked against the live process.
 ProcessInfo process_info_from_header(const format::SessionHeader& header);

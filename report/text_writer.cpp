@@ -41,6 +41,19 @@ std::string class_totals_line(const Summary& summary) {
       summary.reachable_bytes, summary.reachable_blocks);
 }
 
+// The always-on counters per allocation kind, after the totals.
+std::string kind_totals_line(const Summary& summary) {
+  if (summary.kinds.empty()) return {};
+  std::string line = fmt::format("{}: by kind:", kToolName);
+  const char* separator = " ";
+  for (const KindSummary& k : summary.kinds) {
+    line += fmt::format("{}{} {} allocation(s) {} free(s) {} byte(s) allocated {} freed", separator,
+                        k.kind, k.allocations, k.frees, k.bytes_allocated, k.bytes_freed);
+    separator = "; ";
+  }
+  return line + ".\n";
+}
+
 // One line per suppression that matched (--suppressions).
 std::string suppressed_lines(const Report& report) {
   std::string text;
@@ -106,6 +119,7 @@ std::string format_text_report(const Report& report, int max_frames_shown) {
     text += fmt::format("{}: no leaks found ({} allocations, {} frees).\n", kToolName,
                         summary.allocations, summary.frees);
     if (summary.reachable_blocks > 0) text += class_totals_line(summary);
+    text += kind_totals_line(summary);
     return text + suppressed_lines(report);
   }
   for (const LeakSite& site : report.leaks) {
@@ -123,6 +137,7 @@ std::string format_text_report(const Report& report, int max_frames_shown) {
       "\nSUMMARY: {}: {} byte(s) leaked in {} allocation(s); {} allocations, {} frees.\n",
       kToolName, summary.leaked_bytes, summary.leaked_blocks, summary.allocations, summary.frees);
   if (summary.classified) text += class_totals_line(summary);
+  text += kind_totals_line(summary);
   return text;
 }
 

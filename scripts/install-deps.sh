@@ -4,6 +4,7 @@
 set -euo pipefail
 packages=(
   build-essential cmake pkg-config clang python3 python3-jsonschema valgrind strace
+  libc-dev-bin
   libdw-dev libelf-dev libunwind-dev
   libcli11-dev nlohmann-json3-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev

@@ -140,3 +140,111 @@ class ScopedDisable {
   (__leakwatch_get_counters != 0 ? __leakwatch_get_counters(ptr) : -1)
 
 #endif /* LEAKWATCH_LEAKWATCH_H_ */
+
+/* ------------------------------------------------------------------------
+ * Compile-time tracking: define LEAKWATCH_TRACK (e.g. -DLEAKWATCH_TRACK) and
+ * include this header LAST in each source file; malloc, calloc, realloc,
+ * free, strdup, strndup and (C++) new / new[] then record the __FILE__,
+ * __LINE__ and __func__ of each call, so reports name the exact line even
+ * in a binary built without -g or linked statically
+ * (libleakwatch_static.a). Under the preload runtime a block is still
+ * counted once, and its report shows the macro's line and the stack.
+ * Without the runtime every call goes to the plain function (one test of a
+ * weak symbol). Delete needs no macro: the runtime's operator delete knows
+ * tracked blocks. LEAKWATCH_TRACK_NO_NEW keeps `new` itself unchanged (for
+ * code that uses placement new after this header). See docs/classic.md.
+ * ------------------------------------------------------------------------ */
+#ifdef __cplusplus
+extern "C" {
+#endif
+void* __leakwatch_track_malloc(size_t size, const char* file, int line, const char* function)
+    __attribute__((weak));
+void* __leakwatch_track_calloc(size_t count, size_t size, const char* file, int line,
+                               const char* function) __attribute__((weak));
+void* __leakwatch_track_realloc(void* p, size_t size, const char* file, int line,
+                                const char* function) __attribute__((weak));
+void __leakwatch_track_free(void* p, const char* file, int line, const char* function)
+    __attribute__((weak));
+char* __leakwatch_track_strdup(const char* s, const char* file, int line, const char* function)
+    __attribute__((weak));
+char* __leakwatch_track_strndup(const char* s, size_t n, const char* file, int line,
+                                const char* function) __attribute__((weak));
+/* Returns NULL when out of memory (the C++ operator below then throws). */
+void* __leakwatch_track_new(size_t size, int array, const char* file, int line,
+                            const char* function) __attribute__((weak));
+void __leakwatch_track_delete(void* p) __attribute__((weak));
+#ifdef __cplusplus
+}
+#endif
+
+#if defined(LEAKWATCH_TRACK) && !defined(LEAKWATCH_TRACK_MACROS_DEFINED)
+#define LEAKWATCH_TRACK_MACROS_DEFINED 1
+/* Declared before the macros exist, so later includes of them are no-ops. */
+#include <malloc.h>
+#include <stdlib.h>
+#include <string.h>
+#undef malloc
+#undef calloc
+#undef realloc
+#undef free
+#undef strdup
+#undef strndup
+#define malloc(size)                                                                \
+  (__leakwatch_track_malloc != 0 ? __leakwatch_track_malloc((size), __FILE__, __LINE__, __func__) \
+                                 : malloc(size))
+#define calloc(count, size)                                                            \
+  (__leakwatch_track_calloc != 0                                                       \
+       ? __leakwatch_track_calloc((count), (size), __FILE__, __LINE__, __func__)      \
+       : calloc((count), (size)))
+#define realloc(p, size)                                                               \
+  (__leakwatch_track_realloc != 0                                                      \
+       ? __leakwatch_track_realloc((p), (size), __FILE__, __LINE__, __func__)         \
+       : realloc((p), (size)))
+#define free(p)                                                                              \
+  (__leakwatch_track_free != 0 ? __leakwatch_track_free((p), __FILE__, __LINE__, __func__) \
+                               : free(p))
+#define strdup(s) \
+  (__leakwatch_track_strdup != 0 ? __leakwatch_track_strdup((s), __FILE__, __LINE__, __func__) : strdup(s))
+#define strndup(s, n)                                                        \
+  (__leakwatch_track_strndup != 0                                            \
+       ? __leakwatch_track_strndup((s), (n), __FILE__, __LINE__, __func__) \
+       : strndup((s), (n)))
+
+#ifdef __cplusplus
+#include <new>
+/* Placement forms carrying the call site; `new T` becomes
+ * `new (__FILE__, __LINE__, __func__) T` through the macro below. */
+inline void* operator new(std::size_t size, const char* file, int line, const char* function) {
+  if (__leakwatch_track_new != 0) {
+    void* p = __leakwatch_track_new(size, 0, file, line, function);
+    if (p != 0) return p;
+  }
+  return ::operator new(size);
+}
+inline void* operator new[](std::size_t size, const char* file, int line, const char* function) {
+  if (__leakwatch_track_new != 0) {
+    void* p = __leakwatch_track_new(size, 1, file, line, function);
+    if (p != 0) return p;
+  }
+  return ::operator new[](size);
+}
+/* Called only when a constructor throws inside such a new-expression. */
+inline void operator delete(void* p, const char*, int, const char*) noexcept {
+  if (__leakwatch_track_delete != 0) {
+    __leakwatch_track_delete(p);
+  } else {
+    ::operator delete(p);
+  }
+}
+inline void operator delete[](void* p, const char*, int, const char*) noexcept {
+  if (__leakwatch_track_delete != 0) {
+    __leakwatch_track_delete(p);
+  } else {
+    ::operator delete[](p);
+  }
+}
+#ifndef LEAKWATCH_TRACK_NO_NEW
+#define new new (__FILE__, __LINE__, __func__)
+#endif
+#endif /* __cplusplus */
+#endif /* LEAKWATCH_TRACK */

@@ -14,6 +14,7 @@
 #include "runtime/stack/unwind_cache.h"
 #include "runtime/sys/sys.h"
 #include "runtime/sys/text.h"
+#include "runtime/table/allocation_events.h"
 #include "runtime/table/allocation_table.h"
 #include "runtime/table/state_file.h"
 
@@ -42,17 +43,39 @@ void warn(const char* message) {
   sys::write_all(2, out.c_str(), out.size());
 }
 
-// Finds the CLI relative to this library, as installed (<prefix>/lib and
-// <prefix>/bin) and as built (<build>/lib and <build>/bin).
+// Finds the CLI: $LEAKWATCH_CLI; else relative to this library, as
+// installed (<prefix>/lib and <prefix>/bin) and as built (<build>/lib and
+// <build>/bin); else `leakwatch` on PATH (a static program linked with
+// libleakwatch_static.a has no library to be next to).
 void locate_cli() {
+  const char* env = sys::get_env("LEAKWATCH_CLI");
+  if (env != nullptr && env[0] != '\0') {
+    TextBuffer(g_cli_path, sizeof g_cli_path).add(env);
+    return;
+  }
   Dl_info info;
-  if (dladdr(reinterpret_cast<void*>(&locate_cli), &info) == 0 || info.dli_fname == nullptr) return;
   char resolved[kMaxPath];
-  if (realpath(info.dli_fname, resolved) == nullptr) return;
-  size_t len = text_length(resolved);
-  while (len > 0 && resolved[len - 1] != '/') --len;
-  TextBuffer out(g_cli_path, sizeof g_cli_path);
-  out.add(resolved, len).add("../bin/leakwatch");
+  if (dladdr(reinterpret_cast<void*>(&locate_cli), &info) != 0 && info.dli_fname != nullptr &&
+      realpath(info.dli_fname, resolved) != nullptr) {
+    size_t len = text_length(resolved);
+    while (len > 0 && resolved[len - 1] != '/') --len;
+    TextBuffer out(g_cli_path, sizeof g_cli_path);
+    out.add(resolved, len).add("../bin/leakwatch");
+    if (sys::is_executable_file(g_cli_path)) return;
+  }
+  g_cli_path[0] = '\0';
+  const char* path = sys::get_env("PATH");
+  while (path != nullptr && *path != '\0') {
+    const char* end = path;
+    while (*end != '\0' && *end != ':') ++end;
+    if (end > path) {
+      TextBuffer candidate(g_cli_path, sizeof g_cli_path);
+      candidate.add(path, static_cast<size_t>(end - path)).add("/leakwatch");
+      if (!candidate.truncated() && sys::is_executable_file(g_cli_path)) return;
+    }
+    path = *end == ':' ? end + 1 : end;
+  }
+  g_cli_path[0] = '\0';
 }
 
 // Picks the directory for the state file; false = this process is not to be
@@ -115,6 +138,7 @@ void after_fork_in_child() {
   s.header()->forked_child = 1;
   ReentryGuard guard(t);
   refresh_module_log(true);
+  allocation_events_after_fork();
 }
 
 void start_tracking() {
@@ -142,6 +166,7 @@ void start_tracking() {
   init_stack_capture(text_equal(o.unwinder, "fp") ? Unwinder::kFramePointer : Unwinder::kLibunwind);
   init_libunwind_cache();
   refresh_module_log(true);
+  init_allocation_events();
   pthread_key_create(&g_thread_exit_key, handle_thread_exit);
   pthread_atfork(nullptr, nullptr, after_fork_in_child);
   g_recording = true;

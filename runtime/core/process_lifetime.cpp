@@ -12,6 +12,7 @@
 #include "runtime/sys/text.h"
 #include "runtime/table/allocation_table.h"
 #include "runtime/table/state_file.h"
+#include "runtime/track/site_registry.h"
 
 namespace leakwatch::rt {
 namespace {
@@ -69,6 +70,7 @@ void capture_report_environment() {
 void remove_scan_file(const StateFile& s) {
   char path[kMaxPath];
   if (scan_file_path(s.path, path, sizeof path)) sys::unlink_path(path);
+  if (site_file_path(s.path, path, sizeof path)) sys::unlink_path(path);
 }
 
 void render_own_report(StateFile& s) {
@@ -81,8 +83,11 @@ void render_own_report(StateFile& s) {
     char msg[2 * kMaxPath + 128];
     TextBuffer out(msg, sizeof msg);
     out.add("leakwatch: error: could not render the leak report with ")
-        .add(cli[0] != '\0' ? cli : "the leakwatch CLI (not found)")
+        .add(cli[0] != '\0' ? cli
+                             : "the leakwatch CLI (not found: set LEAKWATCH_CLI or put it on PATH)")
         .add("; the raw state is kept in ")
+        .add(s.path)
+        .add("; render it with: leakwatch report ")
         .add(s.path)
         .add("\n");
     sys::write_all(2, out.c_str(), out.size());

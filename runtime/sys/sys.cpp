@@ -90,6 +90,12 @@ bool is_writable_dir(const char* path) {
   return access(path, W_OK | X_OK) == 0;
 }
 
+bool is_executable_file(const char* path) {
+  struct stat st;
+  if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) return false;
+  return access(path, X_OK) == 0;
+}
+
 long read_link(const char* path, char* buf, size_t size) {
   if (size == 0) return -1;
   ssize_t n = readlink(path, buf, size - 1);

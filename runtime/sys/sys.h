@@ -40,6 +40,8 @@ int make_dir(const char* path, int mode);
 // mkdtemp on a caller-owned template buffer.
 char* make_temp_dir(char* path_template);
 bool is_writable_dir(const char* path);
+// access(path, X_OK) on a regular file.
+bool is_executable_file(const char* path);
 long read_link(const char* path, char* buf, size_t size);
 // Reads up to size bytes of a small file (e.g. /proc/self/cmdline).
 long read_small_file(const char* path, char* buf, size_t size);

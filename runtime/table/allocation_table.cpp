@@ -1,6 +1,7 @@
 #include "runtime/table/allocation_table.h"
 
 #include "runtime/sys/sys.h"
+#include "runtime/table/allocation_events.h"
 #include "runtime/table/state_file.h"
 
 namespace leakwatch::rt {
@@ -18,6 +19,35 @@ inline constexpr uint64_t kSequenceChunk = 256;
 // batch + 1 (only in a batch's first record).
 uint64_t g_free_batches;
 uint64_t g_sequence;
+
+// Per-kind counter deltas of this thread, flushed with the ThreadState's
+// (flush_counters always runs on the thread whose state it flushes).
+__thread fmt::KindCounters t_kind_pending[fmt::kKindCounterSlots]
+    __attribute__((tls_model("initial-exec")));
+
+inline uint32_t kind_index(uint64_t kind) {
+  return static_cast<uint32_t>(kind) & (fmt::kKindCounterSlots - 1);
+}
+
+fmt::KindCounters* shared_kind_counters() {
+  return reinterpret_cast<fmt::KindCounters*>(state_file().base + fmt::kKindCountersOffset);
+}
+
+void flush_kind_counters() {
+  fmt::KindCounters* shared = shared_kind_counters();
+  for (uint32_t k = 0; k < fmt::kKindCounterSlots; ++k) {
+    fmt::KindCounters& p = t_kind_pending[k];
+    if ((p.allocations | p.frees) == 0) continue;
+    fmt::KindCounters& c = shared[k];
+    if (p.allocations) __atomic_fetch_add(&c.allocations, p.allocations, __ATOMIC_RELAXED);
+    if (p.frees) __atomic_fetch_add(&c.frees, p.frees, __ATOMIC_RELAXED);
+    if (p.bytes_allocated) {
+      __atomic_fetch_add(&c.bytes_allocated, p.bytes_allocated, __ATOMIC_RELAXED);
+    }
+    if (p.bytes_freed) __atomic_fetch_add(&c.bytes_freed, p.bytes_freed, __ATOMIC_RELAXED);
+    p = fmt::KindCounters{};
+  }
+}
 
 uint64_t* record_words(uint32_t slot) {
   return reinterpret_cast<uint64_t*>(&state_file().records()[slot]);
@@ -129,6 +159,9 @@ uint32_t record_allocation(ThreadState& t, uintptr_t address, uint64_t size,
                            fmt::AllocKind kind, uint32_t stack_id) {
   t.pending_allocations++;
   t.pending_bytes_allocated += size;
+  fmt::KindCounters& per_kind = t_kind_pending[kind_index(static_cast<uint8_t>(kind))];
+  per_kind.allocations++;
+  per_kind.bytes_allocated += size;
   uint32_t slot = acquire_slot(t);
   if (slot == kNoSlot) {
     __atomic_fetch_add(&state_file().header()->counters.records_dropped, 1, __ATOMIC_RELAXED);
@@ -143,6 +176,9 @@ uint32_t record_allocation(ThreadState& t, uintptr_t address, uint64_t size,
   words[2] = sequence_and_kind(next_sequence(t), kind);
   words[3] = uint64_t{stack_id} | (uint64_t{thread_id(t)} << 32);
   __atomic_store_n(&rec.address, uint64_t{address}, __ATOMIC_RELEASE);
+  if (__builtin_expect(g_allocation_events, 0)) {
+    on_block_recorded(address, size, kind, stack_id, thread_id(t));
+  }
   note_op(t);
   return slot;
 }
@@ -155,6 +191,14 @@ uint64_t start_sequence_chunk(ThreadState& t) {
 void update_allocation(ThreadState& t, uint32_t slot, uintptr_t new_address, uint64_t old_size,
                        uint64_t new_size, uint32_t stack_id) {
   fmt::AllocationRecord& rec = state_file().records()[slot];
+  uint64_t old_address = rec.address;
+  fmt::KindCounters& old_kind = t_kind_pending[kind_index(rec.kind)];
+  old_kind.frees++;
+  old_kind.bytes_freed += old_size;
+  fmt::KindCounters& new_kind =
+      t_kind_pending[kind_index(static_cast<uint8_t>(fmt::AllocKind::kRealloc))];
+  new_kind.allocations++;
+  new_kind.bytes_allocated += new_size;
   __atomic_store_n(&rec.address, uint64_t{0}, __ATOMIC_RELAXED);
   rec.size = new_size;
   rec.sequence = next_sequence(t);
@@ -162,6 +206,9 @@ void update_allocation(ThreadState& t, uint32_t slot, uintptr_t new_address, uin
   rec.stack_id = stack_id;
   rec.thread_id = thread_id(t);
   __atomic_store_n(&rec.address, uint64_t{new_address}, __ATOMIC_RELEASE);
+  if (__builtin_expect(g_allocation_events, 0)) {
+    on_block_moved(old_address, new_address, new_size, stack_id, rec.thread_id);
+  }
   t.pending_frees++;
   t.pending_bytes_freed += old_size;
   t.pending_allocations++;
@@ -183,10 +230,14 @@ bool lookup_allocation(uint32_t slot, uintptr_t address, uint64_t* size, fmt::Al
 
 void release_allocation(ThreadState& t, uint32_t slot, uint64_t size, bool recycle) {
   fmt::AllocationRecord& rec = state_file().records()[slot];
+  if (__builtin_expect(g_allocation_events, 0)) on_block_released(rec.address);
+  uint32_t kind = kind_index(rec.kind);
   __atomic_store_n(&rec.address, uint64_t{0}, __ATOMIC_RELEASE);
   if (recycle) {
     t.pending_frees++;
     t.pending_bytes_freed += size;
+    t_kind_pending[kind].frees++;
+    t_kind_pending[kind].bytes_freed += size;
     recycle_slot(t, slot);
     note_op(t);
   } else {
@@ -195,6 +246,9 @@ void release_allocation(ThreadState& t, uint32_t slot, uint64_t size, bool recyc
     fmt::Counters& c = state_file().header()->counters;
     __atomic_fetch_add(&c.frees, 1, __ATOMIC_RELAXED);
     __atomic_fetch_add(&c.bytes_freed, size, __ATOMIC_RELAXED);
+    fmt::KindCounters& k = shared_kind_counters()[kind];
+    __atomic_fetch_add(&k.frees, 1, __ATOMIC_RELAXED);
+    __atomic_fetch_add(&k.bytes_freed, size, __ATOMIC_RELAXED);
   }
 }
 
@@ -229,6 +283,7 @@ void flush_counters(ThreadState& t) {
   while (live > peak && !__atomic_compare_exchange_n(&c.peak_live_bytes, &peak, live, true,
                                                      __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
   }
+  flush_kind_counters();
   t.pending_allocations = t.pending_frees = 0;
   t.pending_bytes_allocated = t.pending_bytes_freed = 0;
   t.pending_ops = 0;
@@ -244,6 +299,7 @@ void release_thread_slots(ThreadState& t) {
 }
 
 void reset_allocation_table() {
+  for (fmt::KindCounters& k : t_kind_pending) k = fmt::KindCounters{};
   g_free_batches = 0;
   g_sequence = 0;
 }

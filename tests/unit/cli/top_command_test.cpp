@@ -80,6 +80,19 @@ TEST(Top, FormatsAFrame) {
             "... 1 more site(s)\n");
 }
 
+TEST(Top, ShowsCountersPerKindWhenAnyKindWasUsed) {
+  TopFrame frame;
+  frame.pid = 7;
+  frame.command = "./p";
+  frame.interval_seconds = 1;
+  frame.kinds[static_cast<size_t>(format::AllocKind::kMalloc)] = {10, 4, 2048, 512};
+  frame.kinds[static_cast<size_t>(format::AllocKind::kNewArray)] = {3, 3, 30, 30};
+  std::string text = format_top_frame(frame, 0, 0);
+  EXPECT_NE(text.find("by kind (allocations/frees bytes):  malloc 10/4 2.0 KiB  new[] 3/3 30 B\n"),
+            std::string::npos)
+      << text;
+}
+
 TEST(Top, HumanBytes) {
   EXPECT_EQ(human_bytes(0), "0 B");
   EXPECT_EQ(human_bytes(1023), "1023 B");

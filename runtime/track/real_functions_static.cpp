@@ -1,0 +1,38 @@
+// The allocator functions for libleakwatch_static.a. Nothing is interposed
+// in a program linked with it (a static binary cannot be preloaded, and
+// glibc's malloc.o would clash with our own malloc), so "the real ones" are
+// glibc's own entry points, which exist in libc.a and libc.so alike.
+#include <stddef.h>
+
+#include "runtime/interpose/real_functions.h"
+
+extern "C" {
+void* __libc_malloc(size_t);
+void __libc_free(void*);
+void* __libc_calloc(size_t, size_t);
+void* __libc_realloc(void*, size_t);
+void* __libc_memalign(size_t, size_t);
+size_t malloc_usable_size(void*);
+}
+
+namespace leakwatch::rt {
+namespace {
+RealFunctions g_real;
+}  // namespace
+
+const RealFunctions& real() { return g_real; }
+
+bool resolve_real_functions() {
+  g_real.malloc = __libc_malloc;
+  g_real.free = __libc_free;
+  g_real.calloc = __libc_calloc;
+  g_real.realloc = __libc_realloc;
+  g_real.memalign = __libc_memalign;
+  g_real.malloc_usable_size = malloc_usable_size;
+  return true;
+}
+
+// No "next" definitions: nothing is interposed.
+void* next_symbol(const char*) { return nullptr; }
+
+}  // namespace leakwatch::rt
