@@ -129,14 +129,11 @@ int render_check_result(const char* result, uint64_t since_sequence, const char*
   char exit_code_text[8];
   TextBuffer exit_code(exit_code_text, sizeof exit_code_text);
   exit_code.add_unsigned(kLeaksFoundExitCode);
-  // "--output=" with nothing after it: stderr, whatever LEAKWATCH_OPTIONS
-  // says (that file is the exit report's).
-  char output_flag[kMaxPath + 16];
-  TextBuffer output(output_flag, sizeof output_flag);
-  output.add("--output=").add(report_path != nullptr ? report_path : "");
-  if (output.truncated()) return -1;
-  const char* argv[] = {cli, "report", result, "--since-sequence", since.c_str(),
-                        "--error-exitcode", exit_code.c_str(), output.c_str(), nullptr};
+  // An empty --output means stderr, whatever LEAKWATCH_OPTIONS says (that
+  // file is the exit report's).
+  const char* argv[] = {cli,        "report",         result, "--since-sequence", since.c_str(),
+                        "--error-exitcode", exit_code.c_str(), "--output",
+                        report_path != nullptr ? report_path : "", nullptr};
   int status = sys::spawn_and_wait(argv, g_child_env);
   if (status < 0 || (status & 0x7f) != 0) return -1;
   int code = (status >> 8) & 0xff;

@@ -119,16 +119,7 @@ __attribute__((noinline)) bool run_exit_scan(StateFile& state) {
   // The callee-saved registers may hold the only copy of a pointer: spill
   // them into this frame, which lies above the stack pointer handed down.
   uint64_t registers[6];
-  asm volatile(
-      "mov %%rbx, 0(%0)\n\t"
-      "mov %%rbp, 8(%0)\n\t"
-      "mov %%r12, 16(%0)\n\t"
-      "mov %%r13, 24(%0)\n\t"
-      "mov %%r14, 32(%0)\n\t"
-      "mov %%r15, 40(%0)\n\t"
-      :
-      : "r"(registers)
-      : "memory");
+  spill_callee_saved(registers);
   uint64_t sp = reinterpret_cast<uint64_t>(&registers[0]);
   bool ok = scan_with_threads_stopped(state, sp, started, stop);
   if (stopped) resume_threads(&stop);

@@ -11,7 +11,7 @@ struct StateFile;
 // signal handler for the duration (released before it returns), and writes
 // the scan file next to `state`'s file. Roots: the writable PT_LOAD
 // segments of every loaded object but the runtime's own, the live part of
-// every thread's stack (from its stack pointer, minus the red zone, to the
+// every thread's stack (from its stack pointer to the
 // end of that mapping), every thread's registers, and every thread's static
 // TLS block and TCB. Returns false when no scan file was written.
 // Hook-safe (no malloc); not async-signal-safe. pre: reentry guard held.

@@ -274,19 +274,9 @@ void check_request_handler(int, void* info, void* context) {
   // registers from the signal context, its stack from the interrupted
   // stack pointer (the handler's frames lie below it).
   const auto* uc = static_cast<const ucontext_t*>(context);
-  for (uint32_t i = 0; i < kSavedGeneralRegisters; ++i) {
-    g_caller_registers[i] = static_cast<uint64_t>(uc->uc_mcontext.gregs[i]);
-  }
-  if (uc->uc_mcontext.fpregs != nullptr) {
-    const uint32_t* xmm = uc->uc_mcontext.fpregs->_xmm[0].element;
-    for (uint32_t i = 0; i < 32; ++i) {
-      g_caller_registers[kSavedGeneralRegisters + i] =
-          uint64_t{xmm[2 * i]} | uint64_t{xmm[2 * i + 1]} << 32;
-    }
-  }
+  save_signal_registers(context, g_caller_registers);
   CallerRoots caller;
   caller.stack_pointer = static_cast<uint64_t>(uc->uc_mcontext.gregs[REG_RSP]);
-  caller.red_zone = kRedZone;
   caller.thread_pointer = reinterpret_cast<uint64_t>(__builtin_thread_pointer());
   caller.registers = g_caller_registers;
   caller.register_words = kSavedRegisterWords;
@@ -328,18 +318,10 @@ void reap_check_children() {
 void install_check_signal(StateFile& state) {
   if (g_check_signal != 0 || state.base == nullptr) return;
   prepare_root_scan();  // resolves the TLS layout with dlsym now, not in a handler
-  for (int sig = 64; sig >= 40; --sig) {
-    sys::SavedSignalAction old;
-    if (!sys::set_signal_handler(sig, check_request_handler, &old)) continue;
-    const auto* previous = reinterpret_cast<const struct sigaction*>(old.storage);
-    if (previous->sa_handler == SIG_DFL) {
-      g_check_signal = sig;
-      __atomic_store_n(&state.header()->check_signal, static_cast<uint32_t>(sig),
-                       __ATOMIC_RELEASE);
-      return;
-    }
-    sys::restore_signal_handler(sig, old);  // the program uses it
-  }
+  int sig = install_on_free_realtime_signal(check_request_handler);
+  if (sig == 0) return;
+  g_check_signal = sig;
+  __atomic_store_n(&state.header()->check_signal, static_cast<uint32_t>(sig), __ATOMIC_RELEASE);
 }
 
 __attribute__((noinline)) bool run_live_check(StateFile& state, uint32_t request, char* out,
@@ -355,16 +337,7 @@ __attribute__((noinline)) bool run_live_check(StateFile& state, uint32_t request
   // The callee-saved registers may hold the only copy of a pointer: spill
   // them into this frame, which lies above the stack pointer handed down.
   uint64_t registers[6];
-  asm volatile(
-      "mov %%rbx, 0(%0)\n\t"
-      "mov %%rbp, 8(%0)\n\t"
-      "mov %%r12, 16(%0)\n\t"
-      "mov %%r13, 24(%0)\n\t"
-      "mov %%r14, 32(%0)\n\t"
-      "mov %%r15, 40(%0)\n\t"
-      :
-      : "r"(registers)
-      : "memory");
+  spill_callee_saved(registers);
   CallerRoots caller;
   caller.stack_pointer = reinterpret_cast<uint64_t>(&registers[0]);
   caller.thread_pointer = reinterpret_cast<uint64_t>(__builtin_thread_pointer());

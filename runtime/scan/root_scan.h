@@ -14,18 +14,31 @@ class HeapMarker;
 class MemoryMap;
 struct ThreadStop;
 
-inline constexpr uint64_t kRedZone = 128;  // x86-64 ABI: live data below %rsp
-
-// The thread that runs the scan: its stack from `stack_pointer` less
-// `red_zone` to the end of that mapping, its TLS, and the register words
-// given (those spilled by the caller, or the ones a signal interrupted).
+// The thread that runs the scan: its stack from `stack_pointer` to the end
+// of that mapping, its TLS, and the register words given (those spilled by
+// the caller, or the ones a signal interrupted).
 struct CallerRoots {
   uint64_t stack_pointer = 0;
-  uint64_t red_zone = 0;
   uint64_t thread_pointer = 0;
   const uint64_t* registers = nullptr;
   uint64_t register_words = 0;
 };
+
+// spill_callee_saved() stores the callee-saved registers, which may hold the
+// only copy of a pointer, into `out` in the caller's frame (always
+// inlined): a scan of the stack from that frame up then sees them.
+__attribute__((always_inline)) inline void spill_callee_saved(uint64_t (&out)[6]) {
+  asm volatile(
+      "mov %%rbx, 0(%0)\n\t"
+      "mov %%rbp, 8(%0)\n\t"
+      "mov %%r12, 16(%0)\n\t"
+      "mov %%r13, 24(%0)\n\t"
+      "mov %%r14, 32(%0)\n\t"
+      "mov %%r15, 40(%0)\n\t"
+      :
+      : "r"(out)
+      : "memory");
+}
 
 // prepare_root_scan() lists the writable segments of the loaded objects and
 // finds the static TLS layout. Must run before the other threads are

@@ -40,16 +40,7 @@ void stop_handler(int, void*, void* context) {
     return;
   }
   auto* uc = static_cast<ucontext_t*>(context);
-  for (uint32_t i = 0; i < kSavedGeneralRegisters; ++i) {
-    me->registers[i] = static_cast<uint64_t>(uc->uc_mcontext.gregs[i]);
-  }
-  if (uc->uc_mcontext.fpregs != nullptr) {
-    const uint32_t* xmm = uc->uc_mcontext.fpregs->_xmm[0].element;
-    for (uint32_t i = 0; i < 32; ++i) {
-      me->registers[kSavedGeneralRegisters + i] =
-          uint64_t{xmm[2 * i]} | uint64_t{xmm[2 * i + 1]} << 32;
-    }
-  }
+  save_signal_registers(context, me->registers);
   me->stack_pointer = static_cast<uint64_t>(uc->uc_mcontext.gregs[REG_RSP]);
   me->thread_pointer = reinterpret_cast<uint64_t>(__builtin_thread_pointer());
   uint32_t expected = kThreadSignalled;
@@ -64,21 +55,10 @@ void stop_handler(int, void*, void* context) {
   sys::set_errno(saved_errno);
 }
 
-// Picks a real-time signal nobody handles (from SIGRTMAX down) and installs
-// the handler on it.
 bool install_handler() {
   if (g_signal != 0) return true;
-  for (int sig = 64; sig >= 40; --sig) {
-    sys::SavedSignalAction old;
-    if (!sys::set_signal_handler(sig, stop_handler, &old)) continue;
-    const auto* previous = reinterpret_cast<const struct sigaction*>(old.storage);
-    if (previous->sa_handler == SIG_DFL) {
-      g_signal = sig;
-      return true;
-    }
-    sys::restore_signal_handler(sig, old);  // the program uses it
-  }
-  return false;
+  g_signal = install_on_free_realtime_signal(stop_handler);
+  return g_signal != 0;
 }
 
 bool known(const ThreadStop& stop, uint32_t tid) {
@@ -136,6 +116,32 @@ uint32_t count_state(const ThreadStop& stop, uint32_t state) {
 }
 
 }  // namespace
+
+void save_signal_registers(const void* context, uint64_t* out) {
+  const auto* uc = static_cast<const ucontext_t*>(context);
+  for (uint32_t i = 0; i < kSavedGeneralRegisters; ++i) {
+    out[i] = static_cast<uint64_t>(uc->uc_mcontext.gregs[i]);
+  }
+  if (uc->uc_mcontext.fpregs != nullptr) {
+    const uint32_t* xmm = uc->uc_mcontext.fpregs->_xmm[0].element;
+    for (uint32_t i = 0; i < 32; ++i) {
+      out[kSavedGeneralRegisters + i] = uint64_t{xmm[2 * i]} | uint64_t{xmm[2 * i + 1]} << 32;
+    }
+  }
+}
+
+// Real-time signals from SIGRTMAX down: glibc keeps the first two (34, 35)
+// for itself, programs tend to take the low ones.
+int install_on_free_realtime_signal(void (*handler)(int, void*, void*)) {
+  for (int sig = 64; sig >= 40; --sig) {
+    sys::SavedSignalAction old;
+    if (!sys::set_signal_handler(sig, handler, &old)) continue;
+    const auto* previous = reinterpret_cast<const struct sigaction*>(old.storage);
+    if (previous->sa_handler == SIG_DFL) return sig;
+    sys::restore_signal_handler(sig, old);  // the program uses it
+  }
+  return 0;
+}
 
 bool stop_other_threads(ThreadStop* stop, uint64_t timeout_ns) {
   *stop = ThreadStop{};

@@ -38,6 +38,14 @@ struct ThreadStop {
   uint32_t missed = 0;
 };
 
+// install_on_free_realtime_signal() installs `handler` on the highest
+// real-time signal the program leaves at SIG_DFL; returns it, or 0.
+int install_on_free_realtime_signal(void (*handler)(int, void*, void*));
+
+// save_signal_registers() copies the general and XMM registers of a signal
+// context (a ucontext_t) into out[kSavedRegisterWords]. Async-signal-safe.
+void save_signal_registers(const void* context, uint64_t* out);
+
 // stop_other_threads() signals every thread of the process but the caller
 // (found in /proc/self/task, re-read until no new thread appears) and waits
 // up to `timeout_ns` for them to park. Returns false when nothing could be

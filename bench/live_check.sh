@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The reachability scans at server size: `leakwatch check` on a running
+# process (the pause it causes, and the time to a classified heap), then the
+# exit-time scan, on bench/workloads/live_heap.c (default 1M blocks of
+# 1 KiB = 1 GiB live, 2 threads churning meanwhile). A benchmark, not a test.
+#
+#   bench/live_check.sh BUILD_DIR        environment: N=5 checks, BLOCKS, SIZE, THREADS
+set -uo pipefail
+build=$(cd "${1:?usage: live_check.sh BUILD_DIR}" && pwd)
+N=${N:-5}; BLOCKS=${BLOCKS:-1000000}; SIZE=${SIZE:-1024}; THREADS=${THREADS:-2}
+leakwatch=$build/bin/leakwatch
+workload=$build/bench/bench_live_heap
+[ -x "$workload" ] || { echo "build bench_live_heap first (cmake --build $build --target bench_live_heap)" >&2; exit 1; }
+out=$(mktemp -d "${TMPDIR:-/tmp}/leakwatch-live-XXXXXX")
+"$leakwatch" run --keep-session --output "$out/exit-report.txt" -- \
+  "$workload" "$out/ready" "$out/go" "$BLOCKS" "$SIZE" "$THREADS" 2> "$out/run.stderr" &
+run_pid=$!
+for _ in $(seq 1200); do [ -s "$out/ready" ] && break; sleep 0.1; done
+pid=$(cat "$out/ready") || { echo "the workload did not start" >&2; exit 1; }
+echo "live_heap: $BLOCKS blocks x $SIZE bytes, $THREADS churning threads, pid $pid"
+for i in $(seq "$N"); do
+  "$leakwatch" check "$pid" --output "$out/check$i.txt" 2> "$out/check$i.stderr"
+  grep -o 'checked process.*' "$out/check$i.stderr"
+done
+touch "$out/go"
+wait "$run_pid"
+scan=$(ls "$(grep -o '/[^ ]*leakwatch-[A-Za-z0-9]*' "$out/run.stderr" | head -1)"/*.lwscan 2>/dev/null | head -1)
+if [ -n "$scan" ]; then
+  python3 - "$scan" <<'PY'
+import struct, sys
+data = open(sys.argv[1], 'rb').read(200)
+duration_ns, scanned = struct.unpack_from('<QQ', data, 104)
+print(f"exit-time scan: {duration_ns / 1e6:.1f} ms, {scanned / 2**20:.0f} MiB scanned")
+PY
+else
+  echo "exit-time scan: no .lwscan file found (see $out/run.stderr)"
+fi
+echo "(files in $out)"
