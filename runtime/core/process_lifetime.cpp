@@ -110,7 +110,9 @@ __attribute__((destructor)) void leakwatch_at_exit() {
   // Classify the live blocks while the memory that points to them is still
   // intact: after freeres (its buffers are gone, not leaked) and before the
   // state says "exited" (a reader that sees kExited finds the scan file).
-  if (options().detect_reachability) {
+  // The scan walks every record slot; after the state file ran out of space
+  // some of them are holes that a full tmpfs answers with SIGBUS.
+  if (options().detect_reachability && !state_file_out_of_space()) {
     ReentryGuard guard(t);
     stop_recording_new_blocks();
     run_exit_scan(s);
