@@ -9,6 +9,7 @@ packages=(
   libcli11-dev nlohmann-json3-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   chromium
+  libjemalloc-dev libtcmalloc-minimal4
 )
 sudo=""
 [ "$(id -u)" = 0 ] || sudo=sudo

@@ -31,6 +31,7 @@ namespace fmt = leakwatch::format;
 
 bool g_recording;
 bool g_rendered_by_parent;
+bool g_followed_child;  // exec'd by a `leakwatch run` target, with follow_children
 char g_session_dir[kMaxPath];
 char g_cli_path[kMaxPath];
 pthread_key_t g_thread_exit_key;
@@ -78,6 +79,25 @@ void locate_cli() {
   g_cli_path[0] = '\0';
 }
 
+// A program may bring its own allocator (jemalloc, tcmalloc): the hooks
+// then sit on top of it instead of glibc's malloc, which works as long as
+// the blocks leakwatch hands out go back through free(). Say which one, once.
+void note_foreign_allocator() {
+  Dl_info allocator;
+  Dl_info libc;
+  if (dladdr(reinterpret_cast<void*>(real().malloc), &allocator) == 0 ||
+      dladdr(reinterpret_cast<void*>(&realpath), &libc) == 0 || allocator.dli_fname == nullptr ||
+      allocator.dli_fbase == libc.dli_fbase) {
+    return;
+  }
+  char line[kMaxPath + 128];
+  TextBuffer out(line, sizeof line);
+  out.add("leakwatch: note: malloc comes from ")
+      .add(allocator.dli_fname)
+      .add(", not from glibc: tracking through it\n");
+  sys::write_all(2, out.c_str(), out.size());
+}
+
 // Picks the directory for the state file; false = this process is not to be
 // tracked (pass-through).
 bool choose_session_dir() {
@@ -87,7 +107,16 @@ bool choose_session_dir() {
     long pid = 0;
     if (!parse_int(pid_text, text_length(pid_text), &pid) ||
         static_cast<uint32_t>(pid) != sys::current_pid()) {
-      return false;  // started by the target: not followed
+      // A program the target started (exec after fork or vfork,
+      // posix_spawn): it inherited LD_PRELOAD and runs untouched, in
+      // pass-through, unless the run follows children. A followed one keeps
+      // its state in the run's session directory and renders its own
+      // report at exit, labelled with its PID and command line.
+      parse_options(sys::get_env(fmt::kEnvOptions), &mutable_options(), false);
+      if (!options().follow_children) return false;
+      TextBuffer(g_session_dir, sizeof g_session_dir).add(dir);
+      g_followed_child = true;
+      return true;
     }
     TextBuffer(g_session_dir, sizeof g_session_dir).add(dir);
     g_rendered_by_parent = true;
@@ -146,7 +175,7 @@ void start_tracking() {
   parse_options(sys::get_env(fmt::kEnvOptions), &o, true);
   locate_cli();
   StateFile& s = state_file();
-  if (!g_rendered_by_parent) {
+  if (!g_rendered_by_parent && !g_followed_child) {
     if (!make_own_session_dir(s.own_dir)) {
       warn("cannot create a session directory (set session_dir=...); not tracking");
       __atomic_store_n(&g_init_state, InitState::kPassThrough, __ATOMIC_RELEASE);
@@ -163,6 +192,7 @@ void start_tracking() {
     __atomic_store_n(&g_init_state, InitState::kPassThrough, __ATOMIC_RELEASE);
     return;
   }
+  note_foreign_allocator();
   init_stack_capture(text_equal(o.unwinder, "fp") ? Unwinder::kFramePointer : Unwinder::kLibunwind);
   init_libunwind_cache();
   refresh_module_log(true);

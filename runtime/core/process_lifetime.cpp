@@ -156,9 +156,11 @@ __attribute__((destructor)) void leakwatch_at_exit() {
   // Classify the live blocks while the memory that points to them is still
   // intact: after freeres (its buffers are gone, not leaked) and before the
   // state says "exited" (a reader that sees kExited finds the scan file).
+  // The scan walks every record slot; after the state file ran out of space
+  // some of them are holes that a full tmpfs answers with SIGBUS.
   if (final_leak_check_done()) {
     ignore_all_live_blocks();  // LeakSanitizer: after __lsan_do_leak_check, no exit check
-  } else if (options().detect_reachability) {
+  } else if (options().detect_reachability && !state_file_out_of_space()) {
     ReentryGuard guard(t);
     stop_recording_new_blocks();
     run_exit_scan(s);

@@ -26,11 +26,33 @@ uint64_t g_record_backed[kRecordChunks / 64 + 1];
 
 static_assert(kChunkCount > kSmallChunks);
 
+int g_out_of_space_said;
+
+// The state file cannot grow (its filesystem is full, or a quota): say so
+// once, then keep running on what is recorded. The report counts what had
+// to be dropped. Hook-safe, async-signal-safe; preserves errno.
+void say_out_of_space_once() {
+  int saved_errno = sys::get_errno();
+  if (__atomic_exchange_n(&g_out_of_space_said, 1, __ATOMIC_ACQ_REL) == 0) {
+    char line[kMaxPath + 256];
+    TextBuffer out(line, sizeof line);
+    out.add("leakwatch: warning: no space left for the state file ")
+        .add(g_state.path)
+        .add("; the program keeps running; allocations that need new space are counted but "
+             "not recorded (the report's 'records dropped' and 'stacks dropped')\n");
+    sys::write_all(2, out.c_str(), out.size());
+  }
+  sys::set_errno(saved_errno);
+}
+
 bool back_chunk(uint64_t* bits, uint64_t index, uint64_t offset, uint64_t len) {
   uint64_t mask = uint64_t{1} << (index % 64);
   if (__atomic_load_n(&bits[index / 64], __ATOMIC_ACQUIRE) & mask) return true;
   int rc = sys::reserve_file_range(g_state.fd, offset, len);
-  if (rc < 0) return false;
+  if (rc < 0) {
+    say_out_of_space_once();
+    return false;
+  }
   __atomic_fetch_or(&bits[index / 64], mask, __ATOMIC_RELEASE);
   return true;
 }
@@ -124,7 +146,10 @@ bool ensure_backed(uint64_t offset, uint64_t len) {
   return true;
 }
 
+bool state_file_out_of_space() { return __atomic_load_n(&g_out_of_space_said, __ATOMIC_ACQUIRE) != 0; }
+
 void reset_backing() {
+  g_out_of_space_said = 0;  // a forked child's new file may run out too
   zero_bytes(g_small_backed, sizeof g_small_backed);
   zero_bytes(g_record_backed, sizeof g_record_backed);
 }

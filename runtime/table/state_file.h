@@ -53,6 +53,11 @@ bool ensure_backed(uint64_t offset, uint64_t len);
 // Forgets which chunks are backed (after the mapping was replaced).
 void reset_backing();
 
+// True once the state file could not grow. Parts of the file are then
+// holes that must not be touched: on a full tmpfs even reading a hole of
+// a shared mapping raises SIGBUS. Async-signal-safe.
+bool state_file_out_of_space();
+
 }  // namespace leakwatch::rt
 
 #endif  // LEAKWATCH_RUNTIME_TABLE_STATE_FILE_H_
