@@ -12,6 +12,7 @@
 
 #include "cli/cli_error.h"
 #include "cli/option_table.h"
+#include "format/errors_format.h"
 #include "report/json_writer.h"
 #include "report/report_builder.h"
 #include "report/text_writer.h"
@@ -90,7 +91,7 @@ ReportOptions report_options_from(const OptionList& options, std::vector<std::st
       if (end == std::string::npos) end = errors_for->size();
       std::string name = errors_for->substr(start, end - start);
       if (name == "definite" || name == "indirect" || name == "possible" || name == "reachable" ||
-          name == "unclassified") {
+          name == "unclassified" || is_memory_error_selector(name)) {
         classes.push_back(name);
       } else if (!name.empty()) {
         valid = false;
@@ -101,12 +102,23 @@ ReportOptions report_options_from(const OptionList& options, std::vector<std::st
       result.errors_for = std::move(classes);
     } else {
       warnings.push_back(fmt::format(
-          "option errors_for: invalid value '{}' (classes joined by '+': definite, indirect, "
-          "possible, reachable, unclassified); using definite+indirect",
+          "option errors_for: invalid value '{}' (joined by '+': definite, indirect, possible, "
+          "reachable, unclassified, memory, or a memory error kind such as double_free); using "
+          "definite+indirect+memory",
           *errors_for));
     }
   }
   return result;
+}
+
+bool is_memory_error_selector(std::string_view name) {
+  if (name == "memory") return true;
+  for (uint8_t kind = 1; kind < format::kMemoryErrorKindCount; ++kind) {
+    if (name == format::memory_error_kind_name(static_cast<format::MemoryErrorKind>(kind))) {
+      return true;
+    }
+  }
+  return false;
 }
 
 void load_report_suppressions(ReportOptions& options) {
@@ -205,6 +217,9 @@ int leak_exit_code(const Report& report, const ReportOptions& options, int other
     if (kind == "indirect") found |= s.indirect_blocks > 0;
     if (kind == "possible") found |= s.possible_blocks > 0;
     if (kind == "reachable") found |= s.reachable_blocks > 0;
+    for (const MemoryError& error : report.memory_errors) {
+      found |= kind == "memory" || kind == error.kind;
+    }
   }
   return found ? options.error_exitcode : otherwise;
 }

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "analyze/suppressions.h"
@@ -28,8 +29,9 @@ struct ReportOptions {
   int error_exitcode = 0;
   int max_frames_shown = 32;
   bool show_reachable = false;  // list "reachable" sites too (always counted in the summary)
-  // Leak classes (LeakSite::kind) that make error_exitcode apply.
-  std::vector<std::string> errors_for = {"definite", "indirect"};
+  // Leak classes (LeakSite::kind) and memory error kinds (MemoryError::kind,
+  // or "memory" for all) that make error_exitcode apply.
+  std::vector<std::string> errors_for = {"definite", "indirect", "memory"};
 };
 
 // report_options_from() reads the report options from `options`; other
@@ -53,6 +55,10 @@ std::string render_report(const Report& report, const ReportOptions& options);
 // A file that cannot be written gets an error line and its report goes to
 // stderr instead, then CliError is thrown (exit 1), so nothing is lost.
 void write_report(Report& report, ReportOptions& options, pid_t pid);
+
+// is_memory_error_selector() is true for "memory" and each memory error
+// kind name ("double_free", ...): the errors_for words for memory errors.
+bool is_memory_error_selector(std::string_view name);
 
 // leak_exit_code() is error_exitcode when it is positive and the report has
 // blocks of a class in errors_for (unclassified blocks, from a run without a

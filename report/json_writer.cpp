@@ -71,6 +71,7 @@ Json summary_json(const Summary& summary) {
                        {"bytes_freed", k.bytes_freed}};
   }
   json["by_kind"] = std::move(by_kind);
+  json["memory_errors"] = summary.memory_errors;
   return json;
 }
 
@@ -88,6 +89,39 @@ Json leak_json(const LeakSite& site) {
   return json;
 }
 
+Json frames_json(const std::vector<Frame>& frames) {
+  Json stack = Json::array();
+  for (const Frame& frame : frames) stack.push_back(frame_json(frame));
+  return stack;
+}
+
+// A problem of the report or of the program, as a string with a stable
+// "kind: " prefix (mtrace analysis): kind and the whole text.
+Json problem_json(const std::string& text) {
+  Json json;
+  size_t colon = text.find(':');
+  json["kind"] = colon == std::string::npos ? std::string("error") : text.substr(0, colon);
+  json["message"] = text;
+  return json;
+}
+
+Json memory_error_json(const MemoryError& error) {
+  Json json;
+  json["kind"] = error.kind;
+  json["message"] = memory_error_message(error);
+  json["call"] = error.call;
+  json["address"] = hex(error.address);
+  json["size"] = error.size == 0 ? Json() : Json(error.size);
+  json["given_size"] = error.given_size ? Json(*error.given_size) : Json();
+  json["allocation_kind"] = string_or_null(error.alloc_kind);
+  json["region"] = string_or_null(error.region);
+  json["thread_id"] = error.thread_id;
+  json["stack"] = frames_json(error.stack);
+  json["alloc_stack"] = frames_json(error.alloc_stack);
+  json["free_stack"] = frames_json(error.free_stack);
+  return json;
+}
+
 }  // namespace
 
 std::string format_json_report(const Report& report) {
@@ -100,7 +134,10 @@ std::string format_json_report(const Report& report) {
   Json leaks = Json::array();
   for (const LeakSite& site : report.leaks) leaks.push_back(leak_json(site));
   json["leaks"] = std::move(leaks);
-  json["errors"] = report.errors;
+  Json errors = Json::array();
+  for (const MemoryError& error : report.memory_errors) errors.push_back(memory_error_json(error));
+  for (const std::string& text : report.errors) errors.push_back(problem_json(text));
+  json["errors"] = std::move(errors);
   Json suppressions = Json::array();
   for (const SuppressionCount& count : report.suppressions) {
     suppressions.push_back({{"name", count.name},

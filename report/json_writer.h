@@ -9,7 +9,7 @@
 namespace leakwatch {
 
 // Bump on every incompatible change of the JSON document.
-inline constexpr int kJsonReportVersion = 1;
+inline constexpr int kJsonReportVersion = 2;  // 2: "errors" entries are objects
 
 // format_json_report() renders `report` as one JSON document (indented by
 // two spaces, ending with '\n').

@@ -75,6 +75,7 @@ struct Summary {
   uint32_t scan_threads_missed = 0;
   // Per allocation kind, in AllocKind order; kinds never used are left out.
   std::vector<KindSummary> kinds;
+  uint64_t memory_errors = 0;  // report.memory_errors.size()
 };
 
 // is_leak_kind() is false for "reachable" (still pointed to at exit: listed
@@ -93,6 +94,27 @@ struct LeakSite {
   std::vector<Frame> frames;  // innermost first, inline frames expanded
 };
 
+// A memory error the runtime caught at a free/delete/realloc
+// (format/errors_format.h): one per bad call, in the order they happened.
+struct MemoryError {
+  std::string kind;        // "double_free", "invalid_free", "mismatched_free", "realloc_of_freed",
+                           // "invalid_realloc", "wrong_delete_size"
+  std::string call;        // the bad call: "free", "delete", "delete[]", "realloc"
+  std::string alloc_kind;  // how the block was allocated ("malloc", "new[]", ...); "" unknown
+  std::string region;      // invalid frees: "heap", "stack", "global", "unmapped", "misaligned", "unknown"
+  uint64_t address = 0;
+  uint64_t size = 0;                    // the block's allocated size; 0 when not known
+  std::optional<uint64_t> given_size;   // a sized delete's size, a bad realloc's new size
+  uint32_t thread_id = 0;
+  std::vector<Frame> stack;        // the bad call
+  std::vector<Frame> alloc_stack;  // the block's allocation; empty when not known
+  std::vector<Frame> free_stack;   // its first free (double frees: the caller's frame only)
+};
+
+// memory_error_message() is the one-line description every format shows,
+// e.g. "free() of a block already freed (malloc, 0x5555deadbeef)".
+std::string memory_error_message(const MemoryError& error);
+
 // What one suppression (--suppressions) took out of the report.
 struct SuppressionCount {
   std::string name;  // "leak:PATTERN", or a Valgrind block's name
@@ -108,6 +130,7 @@ struct Report {
   Summary summary;  // leaked_bytes/leaked_blocks: what `leaks` holds (suppressed ones excluded)
   std::vector<LeakSite> leaks;  // largest first
   std::vector<std::string> errors;
+  std::vector<MemoryError> memory_errors;
   std::vector<SuppressionCount> suppressions;  // those that matched, in file order
 
   bool has_leaks() const { return summary.leaked_blocks > 0; }

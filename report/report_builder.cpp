@@ -6,9 +6,11 @@
 
 #include <algorithm>
 #include <map>
+#include <functional>
 
 #include <fmt/format.h>
 
+#include "analyze/errors_file.h"
 #include "analyze/leak_grouping.h"
 #include "analyze/scan_file.h"
 #include "analyze/site_file.h"
@@ -152,6 +154,66 @@ Frame site_frame(const std::map<uint32_t, SourceSite>& sites, uint32_t site, uin
 
 }  // namespace
 
+std::string memory_error_message(const MemoryError& error) {
+  std::string call =
+      error.call == "free" || error.call == "realloc" ? error.call + "()" : error.call;
+  std::string block = fmt::format("0x{:x}", error.address);
+  if (error.size > 0) block = fmt::format("{} byte(s) at {}", error.size, block);
+  if (!error.alloc_kind.empty()) block += ", from " + error.alloc_kind;
+  if (error.kind == "double_free") return fmt::format("{} of a block already freed ({})", call, block);
+  if (error.kind == "realloc_of_freed") {
+    return fmt::format("realloc() of a block already freed ({}); it returned NULL", block);
+  }
+  if (error.kind == "invalid_free" || error.kind == "invalid_realloc") {
+    std::string where;
+    if (error.region == "global") where = "; it points into a global or static object";
+    if (error.region == "stack") where = "; it points into the stack";
+    if (error.region == "unmapped") where = "; it points to unmapped memory";
+    if (error.region == "misaligned") where = "; it is not aligned as allocations are";
+    return fmt::format("{} of 0x{:x}, which no allocation returned (stack, global, or inside a "
+                       "block){}{}",
+                       call, error.address, where,
+                       error.kind == "invalid_realloc" ? "; it returned NULL" : "");
+  }
+  if (error.kind == "mismatched_free") {
+    return fmt::format("{} of a block allocated by {} ({})", call,
+                       error.alloc_kind.empty() ? "another function" : error.alloc_kind, block);
+  }
+  if (error.kind == "wrong_delete_size") {
+    return fmt::format("sized {} with size {} of a block of {} byte(s) (0x{:x}, from {})", call,
+                       error.given_size.value_or(0), error.size, error.address,
+                       error.alloc_kind.empty() ? "unknown" : error.alloc_kind);
+  }
+  return fmt::format("{} of 0x{:x}", call, error.address);
+}
+
+void add_memory_errors(Report& report, const std::vector<format::ErrorRecord>& records,
+                       const std::function<std::vector<Frame>(uint32_t)>& symbolize_stack) {
+  for (const format::ErrorRecord& record : records) {
+    MemoryError error;
+    auto kind = static_cast<format::MemoryErrorKind>(record.kind);
+    error.kind = format::memory_error_kind_name(kind);
+    error.call = format::dealloc_kind_name(static_cast<format::DeallocKind>(record.dealloc_kind));
+    auto alloc_kind = static_cast<format::AllocKind>(record.alloc_kind & 0x7f);
+    if (alloc_kind != format::AllocKind::kNone) error.alloc_kind = format::alloc_kind_name(alloc_kind);
+    if (kind == format::MemoryErrorKind::kInvalidFree ||
+        kind == format::MemoryErrorKind::kInvalidRealloc) {
+      error.region = format::address_region_name(static_cast<format::AddressRegion>(record.region));
+    }
+    error.address = record.address;
+    error.size = record.size;
+    if (record.sized != 0 || record.dealloc_kind == static_cast<uint8_t>(format::DeallocKind::kRealloc)) {
+      error.given_size = record.given_size;
+    }
+    error.thread_id = record.thread_id;
+    error.stack = symbolize_stack(record.stack_id);
+    error.alloc_stack = symbolize_stack(record.alloc_stack_id);
+    error.free_stack = symbolize_stack(record.free_stack_id);
+    report.memory_errors.push_back(std::move(error));
+  }
+  report.summary.memory_errors = report.memory_errors.size();
+}
+
 Report build_report_from_records(const StateFile& state,
                                  std::span<const format::AllocationRecord> records,
                                  std::span<const format::ReachClass> classes,
@@ -185,6 +247,7 @@ Report build_report_from_records(const StateFile& state,
     return frames;
   };
   add_leak_sites(report, merge_by_frames(group_by_stack(records, classes), symbolize_stack));
+  add_memory_errors(report, read_error_records(state.path(), warnings), symbolize_stack);
 
   for (std::string& warning : symbolizer.take_warnings()) warnings.push_back(std::move(warning));
   if (unknown_stacks > 0) {

@@ -2,12 +2,14 @@
 #ifndef LEAKWATCH_REPORT_REPORT_BUILDER_H_
 #define LEAKWATCH_REPORT_REPORT_BUILDER_H_
 
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "analyze/leak_grouping.h"
 #include "analyze/suppressions.h"
+#include "format/errors_format.h"
 #include "format/session_format.h"
 #include "report/report.h"
 
@@ -45,6 +47,11 @@ void count_site(Summary& summary, const LeakSite& site, int sign);
 // add_leak_sites() appends one site per group (kind from its class,
 // "unclassified" when no scan ran) and counts each into the summary.
 void add_leak_sites(Report& report, std::vector<LeakGroup> groups);
+
+// add_memory_errors() appends one MemoryError per record of the errors file,
+// its stacks symbolized by `symbolize_stack` (stack id -> frames).
+void add_memory_errors(Report& report, const std::vector<format::ErrorRecord>& records,
+                       const std::function<std::vector<Frame>(uint32_t)>& symbolize_stack);
 
 // summary_from_counters() copies the runtime's always-on counters.
 Summary summary_from_counters(const format::Counters& counters);

@@ -35,6 +35,22 @@ constexpr RuleInfo kRules[] = {
      "Memory still allocated at exit that a pointer still refers to."},
 };
 
+// Rules for memory errors, listed after the leak rules and only when the
+// report has memory errors, so leak-only reports keep their rule list.
+constexpr RuleInfo kMemoryErrorRules[] = {
+    {"double_free", "DoubleFree", "error", "A block was freed again after it had been freed."},
+    {"invalid_free", "InvalidFree", "error",
+     "A pointer no allocation returned (stack, global, inside a block) was freed."},
+    {"mismatched_free", "MismatchedFree", "error",
+     "A block was released by a function that does not match its allocation."},
+    {"realloc_of_freed", "ReallocOfFreed", "error", "A block was reallocated after it was freed."},
+    {"invalid_realloc", "InvalidRealloc", "error",
+     "A pointer no allocation returned was passed to realloc."},
+    {"wrong_delete_size", "WrongDeleteSize", "error",
+     "A sized delete passed a size other than the allocated one."},
+};
+constexpr char kMemoryRulePrefix[] = "leakwatch.memory.";
+
 size_t rule_index(std::string_view kind) {
   for (size_t i = 0; i < std::size(kRules); ++i) {
     if (kRules[i].kind == kind) return i;
@@ -105,44 +121,52 @@ std::string stack_fingerprint(const LeakSite& site) {
   return fmt::format("{:016x}", hash);
 }
 
+// The innermost frame with a source line is where the result points.
+void add_primary_location(Json& result, const std::vector<Frame>& frames) {
+  const Frame* located = nullptr;
+  for (const Frame& frame : frames) {
+    if (!frame.file.empty() && frame.line != 0) {
+      located = &frame;
+      break;
+    }
+  }
+  if (located == nullptr) return;
+  Json location;
+  location["physicalLocation"] = {{"artifactLocation", {{"uri", file_uri(located->file)}}},
+                                  {"region", region_json(*located)}};
+  if (!located->function.empty()) {
+    location["logicalLocations"] =
+        Json::array({{{"fullyQualifiedName", located->function}, {"kind", "function"}}});
+  }
+  result["locations"] = Json::array({std::move(location)});
+}
+
+Json thread_flow(const std::vector<Frame>& frames) {
+  Json steps = Json::array();
+  for (size_t i = 0; i < frames.size(); ++i) {
+    const Frame& frame = frames[i];
+    Json step;
+    step["location"] = frame_location(i, frame);
+    if (!frame.module.empty()) step["module"] = frame.module;
+    steps.push_back(std::move(step));
+  }
+  return {{"locations", std::move(steps)}};
+}
+
 Json result_json(const LeakSite& site) {
   Json result;
   result["ruleId"] = sarif_rule_id(site.kind);
   size_t index = rule_index(site.kind);
   result["ruleIndex"] = index;
   result["level"] = kRules[index].level;
-  const Frame* located = nullptr;
-  for (const Frame& frame : site.frames) {
-    if (!frame.file.empty() && frame.line != 0) {
-      located = &frame;
-      break;
-    }
-  }
   std::string text = fmt::format("{} byte(s) leaked in {} object(s)", site.bytes, site.blocks);
   if (!site.frames.empty() && !site.frames.front().function.empty()) {
     text += fmt::format(", allocated from {}", site.frames.front().function);
   }
   result["message"] = {{"text", text + "."}};
-  if (located != nullptr) {
-    Json location;
-    location["physicalLocation"] = {{"artifactLocation", {{"uri", file_uri(located->file)}}},
-                                    {"region", region_json(*located)}};
-    if (!located->function.empty()) {
-      location["logicalLocations"] =
-          Json::array({{{"fullyQualifiedName", located->function}, {"kind", "function"}}});
-    }
-    result["locations"] = Json::array({std::move(location)});
-  }
+  add_primary_location(result, site.frames);
   if (!site.frames.empty()) {
-    Json steps = Json::array();
-    for (size_t i = 0; i < site.frames.size(); ++i) {
-      const Frame& frame = site.frames[i];
-      Json step;
-      step["location"] = frame_location(i, frame);
-      if (!frame.module.empty()) step["module"] = frame.module;
-      steps.push_back(std::move(step));
-    }
-    result["codeFlows"] = Json::array({{{"threadFlows", Json::array({{{"locations", steps}}})}}});
+    result["codeFlows"] = Json::array({{{"threadFlows", Json::array({thread_flow(site.frames)})}}});
   }
   result["partialFingerprints"] = {{"leakwatchStack/v1", stack_fingerprint(site)}};
   Json kinds = Json::array();
@@ -151,6 +175,35 @@ Json result_json(const LeakSite& site) {
                           {"bytes", site.bytes},
                           {"blocks", site.blocks},
                           {"allocationKinds", std::move(kinds)}};
+  return result;
+}
+
+Json memory_error_result(const MemoryError& error) {
+  Json result;
+  size_t index = 0;
+  while (index + 1 < std::size(kMemoryErrorRules) && kMemoryErrorRules[index].kind != error.kind) {
+    ++index;
+  }
+  result["ruleId"] = fmt::format("{}{}", kMemoryRulePrefix, error.kind);
+  result["ruleIndex"] = std::size(kRules) + index;
+  result["level"] = "error";
+  result["message"] = {{"text", memory_error_message(error) + "."}};
+  add_primary_location(result, error.stack);
+  Json flows = Json::array();
+  auto add_flow = [&](const std::vector<Frame>& frames, const char* what) {
+    if (frames.empty()) return;
+    Json flow = thread_flow(frames);
+    flow["message"] = {{"text", what}};
+    flows.push_back(std::move(flow));
+  };
+  add_flow(error.stack, "bad call");
+  add_flow(error.free_stack, "first freed at");
+  add_flow(error.alloc_stack, "allocated at");
+  if (!flows.empty()) result["codeFlows"] = Json::array({{{"threadFlows", std::move(flows)}}});
+  result["properties"] = {{"kind", error.kind},
+                          {"call", error.call},
+                          {"address", fmt::format("0x{:x}", error.address)},
+                          {"threadId", error.thread_id}};
   return result;
 }
 
@@ -212,9 +265,19 @@ std::string format_sarif_report(const Report& report) {
   driver["semanticVersion"] = kToolVersion;
   Json rules = Json::array();
   for (const RuleInfo& rule : kRules) rules.push_back(rule_json(rule));
+  if (!report.memory_errors.empty()) {
+    for (const RuleInfo& rule : kMemoryErrorRules) {
+      Json json = rule_json(rule);
+      json["id"] = fmt::format("{}{}", kMemoryRulePrefix, rule.kind);
+      rules.push_back(std::move(json));
+    }
+  }
   driver["rules"] = std::move(rules);
 
   Json results = Json::array();
+  for (const MemoryError& error : report.memory_errors) {
+    results.push_back(memory_error_result(error));
+  }
   for (const LeakSite& site : report.leaks) results.push_back(result_json(site));
 
   Json run;

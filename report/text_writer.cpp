@@ -64,6 +64,37 @@ std::string suppressed_lines(const Report& report) {
   return text;
 }
 
+void append_frames(std::string& text, const std::vector<Frame>& frames, int max_frames_shown,
+                   const char* indent) {
+  size_t shown = frames.size();
+  if (max_frames_shown > 0 && shown > static_cast<size_t>(max_frames_shown)) {
+    shown = static_cast<size_t>(max_frames_shown);
+  }
+  for (size_t i = 0; i < shown; ++i) text += indent + format_frame(i, frames[i]) + "\n";
+  if (frames.empty()) text += std::string(indent) + "(no stack recorded)\n";
+}
+
+// Valgrind's layout: the bad call, then where the block came from and
+// where it was freed first.
+std::string memory_error_text(const MemoryError& error, int max_frames_shown) {
+  std::string text = fmt::format("\nMemory error ({}): {}\n", error.kind, memory_error_message(error));
+  append_frames(text, error.stack, max_frames_shown, "    ");
+  if (!error.free_stack.empty()) {
+    text += "  first freed at:\n";
+    append_frames(text, error.free_stack, max_frames_shown, "    ");
+  }
+  if (!error.alloc_stack.empty()) {
+    text += fmt::format("  allocated{} at:\n",
+                        error.alloc_kind.empty() ? "" : " by " + error.alloc_kind);
+    append_frames(text, error.alloc_stack, max_frames_shown, "    ");
+  }
+  return text;
+}
+
+std::string memory_errors_line(const Summary& summary) {
+  return fmt::format("SUMMARY: {}: {} memory error(s)\n", kToolName, summary.memory_errors);
+}
+
 }  // namespace
 
 std::string process_line(const ProcessInfo& process) {
@@ -115,7 +146,11 @@ std::string format_text_report(const Report& report, int max_frames_shown) {
   for (const std::string& error : report.errors) {
     text += fmt::format("{}: error: {}\n", kToolName, error);
   }
+  for (const MemoryError& error : report.memory_errors) {
+    text += memory_error_text(error, max_frames_shown);
+  }
   if (!report.has_leaks() && report.leaks.empty()) {
+    if (!report.memory_errors.empty()) text += "\n" + memory_errors_line(summary);
     text += fmt::format("{}: no leaks found ({} allocations, {} frees).\n", kToolName,
                         summary.allocations, summary.frees);
     if (summary.reachable_blocks > 0) text += class_totals_line(summary);
@@ -138,6 +173,7 @@ std::string format_text_report(const Report& report, int max_frames_shown) {
       kToolName, summary.leaked_bytes, summary.leaked_blocks, summary.allocations, summary.frees);
   if (summary.classified) text += class_totals_line(summary);
   text += kind_totals_line(summary);
+  if (!report.memory_errors.empty()) text += memory_errors_line(summary);
   return text;
 }
 

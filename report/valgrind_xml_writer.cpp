@@ -98,6 +98,48 @@ std::string xml_escape(std::string_view text) {
   return escaped;
 }
 
+// Memcheck's kinds for bad frees. A wrong sized delete is a mismatch of
+// allocation and deallocation too; older readers know no other kind for it.
+std::string_view valgrind_memory_error_kind(const MemoryError& error) {
+  if (error.kind == "mismatched_free" || error.kind == "wrong_delete_size") return "MismatchedFree";
+  return "InvalidFree";
+}
+
+std::string_view valgrind_memory_error_what(const MemoryError& error) {
+  if (valgrind_memory_error_kind(error) == "MismatchedFree") {
+    return "Mismatched free() / delete / delete []";
+  }
+  return "Invalid free() / delete / delete[] / realloc()";
+}
+
+void stack_xml(std::string& xml, const std::vector<Frame>& frames) {
+  // Readers expect a stack with at least one frame; an unknown stack gets
+  // one frame at address 0, as Valgrind shows an unknown caller.
+  xml += "  <stack>\n";
+  for (const Frame& frame : frames) frame_xml(xml, frame);
+  if (frames.empty()) frame_xml(xml, Frame{});
+  xml += "  </stack>\n";
+}
+
+void memory_error_xml(std::string& xml, const MemoryError& error, size_t unique) {
+  xml += "<error>\n";
+  element(xml, 2, "unique", fmt::format("0x{:x}", unique));
+  element(xml, 2, "tid", std::to_string(error.thread_id));
+  element(xml, 2, "kind", valgrind_memory_error_kind(error));
+  element(xml, 2, "what", valgrind_memory_error_what(error));
+  stack_xml(xml, error.stack);
+  element(xml, 2, "auxwhat", memory_error_message(error));
+  if (!error.free_stack.empty()) {
+    element(xml, 2, "auxwhat", "Block was free'd at");
+    stack_xml(xml, error.free_stack);
+  }
+  if (!error.alloc_stack.empty()) {
+    element(xml, 2, "auxwhat", "Block was alloc'd at");
+    stack_xml(xml, error.alloc_stack);
+  }
+  xml += "</error>\n\n";
+}
+
 std::string format_valgrind_xml_report(const Report& report) {
   const ProcessInfo& process = report.process;
   std::string xml = "<?xml version=\"1.0\"?>\n\n<valgrindoutput>\n\n";
@@ -116,9 +158,14 @@ std::string format_valgrind_xml_report(const Report& report) {
   element(xml, 4, "exe", process.executable);
   xml += "  </argv>\n</args>\n\n";
   status_xml(xml, "RUNNING");
+  // As Memcheck does: errors found while the program ran come before the
+  // FINISHED status, leaks after it.
+  size_t count = report.leaks.size();
+  for (size_t j = 0; j < report.memory_errors.size(); ++j) {
+    memory_error_xml(xml, report.memory_errors[j], count + j);
+  }
   status_xml(xml, "FINISHED");
 
-  size_t count = report.leaks.size();
   for (size_t i = 0; i < count; ++i) {
     const LeakSite& site = report.leaks[i];
     xml += "<error>\n";
@@ -132,16 +179,18 @@ std::string format_valgrind_xml_report(const Report& report) {
     element(xml, 4, "leakedbytes", std::to_string(site.bytes));
     element(xml, 4, "leakedblocks", std::to_string(site.blocks));
     xml += "  </xwhat>\n";
-    // Readers expect a stack with at least one frame; an unknown stack gets
-    // one frame at address 0, as Valgrind shows an unknown caller.
-    xml += "  <stack>\n";
-    for (const Frame& frame : site.frames) frame_xml(xml, frame);
-    if (site.frames.empty()) frame_xml(xml, Frame{});
-    xml += "  </stack>\n";
+    stack_xml(xml, site.frames);
     xml += "</error>\n\n";
   }
 
-  xml += "<errorcounts>\n</errorcounts>\n\n<suppcounts>\n";
+  xml += "<errorcounts>\n";
+  for (size_t j = 0; j < report.memory_errors.size(); ++j) {
+    xml += "  <pair>\n";
+    element(xml, 4, "count", "1");
+    element(xml, 4, "unique", fmt::format("0x{:x}", count + j));
+    xml += "  </pair>\n";
+  }
+  xml += "</errorcounts>\n\n<suppcounts>\n";
   for (const SuppressionCount& suppression : report.suppressions) {
     xml += "  <pair>\n";
     element(xml, 4, "count", std::to_string(suppression.sites));

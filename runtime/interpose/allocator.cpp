@@ -7,11 +7,13 @@
 #include "runtime/core/thread_state.h"
 #include "runtime/interpose/block_header.h"
 #include "runtime/interpose/bootstrap_arena.h"
+#include "runtime/interpose/memory_errors.h"
 #include "runtime/interpose/real_functions.h"
 #include "runtime/stack/unwind_cache.h"
 #include "runtime/sys/sys.h"
 #include "runtime/sys/text.h"
 #include "runtime/table/allocation_table.h"
+#include "runtime/table/state_file.h"
 
 namespace leakwatch::rt {
 
@@ -108,7 +110,82 @@ void* tracked_calloc(size_t count, size_t size, CallSite caller) {
   return reinterpret_cast<void*>(user);
 }
 
-void tracked_free(void* p) {
+namespace {
+
+inline constexpr uint16_t kind_bit(fmt::AllocKind kind) {
+  return static_cast<uint16_t>(1u << static_cast<uint8_t>(kind));
+}
+
+// The allocation kinds each deallocation function may release.
+inline constexpr uint16_t kFreeableKinds = kind_bit(fmt::AllocKind::kMalloc) |
+                                           kind_bit(fmt::AllocKind::kCalloc) |
+                                           kind_bit(fmt::AllocKind::kRealloc) |
+                                           kind_bit(fmt::AllocKind::kAligned) |
+                                           kind_bit(fmt::AllocKind::kBootstrap);
+inline constexpr uint16_t kDeletableKinds =
+    kind_bit(fmt::AllocKind::kNew) | kind_bit(fmt::AllocKind::kNewAligned);
+inline constexpr uint16_t kArrayDeletableKinds =
+    kind_bit(fmt::AllocKind::kNewArray) | kind_bit(fmt::AllocKind::kNewArrayAligned);
+
+inline uint16_t releasable_kinds(fmt::DeallocKind how) {
+  switch (how) {
+    case fmt::DeallocKind::kDelete: return kDeletableKinds;
+    case fmt::DeallocKind::kDeleteArray: return kArrayDeletableKinds;
+    case fmt::DeallocKind::kFree:
+    case fmt::DeallocKind::kRealloc: break;
+  }
+  return kFreeableKinds;
+}
+
+fmt::ErrorRecord error_record(fmt::MemoryErrorKind kind, fmt::DeallocKind how, void* p) {
+  fmt::ErrorRecord record{};
+  record.kind = static_cast<uint8_t>(kind);
+  record.dealloc_kind = static_cast<uint8_t>(how);
+  record.address = reinterpret_cast<uintptr_t>(p);
+  return record;
+}
+
+// Slow path of free/delete: the pointer carries no valid header.
+[[gnu::noinline]] void free_foreign(void* p, fmt::DeallocKind how, CallSite caller) {
+  FreedBlockInfo info;
+  switch (classify_foreign_pointer(p, &info)) {
+    case ForeignPointer::kGlibcChunk:
+      // Memory from glibc's malloc called directly: the real free decides,
+      // exactly as it would without leakwatch.
+      count_foreign_free();
+      real().free(p);
+      return;
+    case ForeignPointer::kFreedBlock: {
+      fmt::ErrorRecord record = error_record(fmt::MemoryErrorKind::kDoubleFree, how, p);
+      record.alloc_stack_id = info.alloc_stack_id;
+      record.alloc_kind = info.alloc_kind;
+      report_memory_error(record, info.free_site, caller);
+      return;
+    }
+    case ForeignPointer::kInvalid: {
+      fmt::ErrorRecord record = error_record(fmt::MemoryErrorKind::kInvalidFree, how, p);
+      record.region = static_cast<uint8_t>(info.region);
+      report_memory_error(record, 0, caller);
+      return;
+    }
+  }
+}
+
+[[gnu::noinline]] void report_bad_release(fmt::MemoryErrorKind error, fmt::DeallocKind how,
+                                          void* p, uint64_t size, uint64_t given_size,
+                                          bool sized, fmt::AllocKind kind, uint32_t slot,
+                                          CallSite caller) {
+  fmt::ErrorRecord record = error_record(error, how, p);
+  record.size = size;
+  record.given_size = given_size;
+  record.sized = sized ? 1 : 0;
+  record.alloc_kind = static_cast<uint8_t>(kind);
+  record.alloc_stack_id = state_file().records()[slot].stack_id;
+  report_memory_error(record, 0, caller);
+}
+
+inline void release_block(void* p, fmt::DeallocKind how, bool sized, size_t given_size,
+                          CallSite caller) {
   if (p == nullptr || is_bootstrap_block(p)) return;
   InitState s = init_state();
   if (__builtin_expect(s != InitState::kTracking, 0)) {
@@ -121,36 +198,88 @@ void tracked_free(void* p) {
   }
   int* error_number = &errno;
   int saved_errno = *error_number;
-  if (!header_valid(p)) {
-    // Not one of ours (e.g. memory from an allocator called directly):
-    // the real free decides, exactly as it would without leakwatch.
-    count_foreign_free();
-    real().free(p);
-    errno = saved_errno;
+  if (__builtin_expect(may_be_unmapped_block(p), 0) && is_unmapped_large_free(p)) {
+    free_foreign(p, how, caller);
+    *error_number = saved_errno;
+    return;
+  }
+  if (__builtin_expect(!header_valid(p), 0)) {
+    free_foreign(p, how, caller);
+    *error_number = saved_errno;
     return;
   }
   BlockHeader* h = header_of(p);
   uint32_t slot = h->slot;
   void* base = static_cast<char*>(p) - h->offset;
-  uint64_t size;
-  fmt::AllocKind kind;
+  uint64_t size = 0;
+  fmt::AllocKind kind = fmt::AllocKind::kNone;
+  uint32_t alloc_stack_id = 0;
   if (slot != kNoSlot && lookup_allocation(slot, reinterpret_cast<uintptr_t>(p), &size, &kind)) {
+    auto plain_kind = static_cast<fmt::AllocKind>(static_cast<uint8_t>(kind) & 0x7f);
+    if (__builtin_expect((releasable_kinds(how) & kind_bit(plain_kind)) == 0, 0)) {
+      // Released all the same: the block is valid, only the call is wrong.
+      report_bad_release(fmt::MemoryErrorKind::kMismatchedFree, how, p, size, given_size, sized,
+                         plain_kind, slot, caller);
+    } else if (sized && __builtin_expect(given_size != size, 0) &&
+               !(given_size == 0 && size == 1)) {  // new(0) is recorded as 1 byte
+      report_bad_release(fmt::MemoryErrorKind::kWrongDeleteSize, how, p, size, given_size, sized,
+                         plain_kind, slot, caller);
+    }
+    kind = plain_kind;
+    alloc_stack_id = state_file().records()[slot].stack_id;
     ThreadState& t = this_thread();
     ReentryGuard guard(t);
     release_allocation(t, slot, size, guard.acquired());
   } else {
     count_unrecorded_free();  // recorded by nobody, or inherited across fork
   }
-  // So that a second free of the same pointer does not pass for a live block.
+  // So that a second free of the same pointer does not pass for a live
+  // block, and is known for a double free once glibc reuses the header.
   h->check = 0;
+  write_tombstone(p, size, alloc_stack_id, static_cast<uint8_t>(kind), caller.return_address);
+  if (__builtin_expect(size >= kLargeFreeMinSize, 0)) {
+    remember_large_free(reinterpret_cast<uintptr_t>(p), alloc_stack_id,
+                        static_cast<uint8_t>(kind), caller.return_address);
+  }
   real().free(base);
   *error_number = saved_errno;
+}
+
+// Slow path of realloc: the pointer carries no valid header.
+[[gnu::noinline]] void* realloc_foreign(void* p, size_t size, CallSite caller) {
+  int saved_errno = errno;
+  FreedBlockInfo info;
+  ForeignPointer what = classify_foreign_pointer(p, &info);
+  errno = saved_errno;
+  if (what == ForeignPointer::kGlibcChunk) return real().realloc(p, size);
+  // Valgrind's answer too: the bad realloc changes nothing and returns NULL.
+  bool freed = what == ForeignPointer::kFreedBlock;
+  fmt::ErrorRecord record = error_record(
+      freed ? fmt::MemoryErrorKind::kReallocOfFreed : fmt::MemoryErrorKind::kInvalidRealloc,
+      fmt::DeallocKind::kRealloc, p);
+  record.given_size = size;
+  record.alloc_stack_id = info.alloc_stack_id;
+  record.alloc_kind = info.alloc_kind;
+  record.region = static_cast<uint8_t>(info.region);
+  report_memory_error(record, freed ? info.free_site : 0, caller);
+  errno = saved_errno;
+  return nullptr;
+}
+
+}  // namespace
+
+void tracked_free(void* p, fmt::DeallocKind how, CallSite caller) {
+  release_block(p, how, false, 0, caller);
+}
+
+void tracked_sized_free(void* p, size_t size, fmt::DeallocKind how, CallSite caller) {
+  release_block(p, how, true, size, caller);
 }
 
 void* tracked_realloc(void* p, size_t size, CallSite caller) {
   if (p == nullptr) return tracked_allocate(size, 16, fmt::AllocKind::kRealloc, caller);
   if (size == 0) {
-    tracked_free(p);  // glibc's realloc(p, 0) frees and returns NULL
+    tracked_free(p, fmt::DeallocKind::kRealloc, caller);  // glibc's realloc(p, 0) frees, returns NULL
     return nullptr;
   }
   if (is_bootstrap_block(p)) {
@@ -163,7 +292,9 @@ void* tracked_realloc(void* p, size_t size, CallSite caller) {
   }
   InitState s = ensure_initialized();
   if (s == InitState::kPassThrough) return real().realloc(p, size);
-  if (!header_valid(p)) return real().realloc(p, size);
+  if ((may_be_unmapped_block(p) && is_unmapped_large_free(p)) || !header_valid(p)) {
+    return realloc_foreign(p, size, caller);
+  }
   BlockHeader* h = header_of(p);
   if (h->offset != kHeaderSize) {
     // An over-aligned block: realloc does not keep the alignment anyway, so
@@ -172,7 +303,7 @@ void* tracked_realloc(void* p, size_t size, CallSite caller) {
     void* fresh = tracked_allocate(size, 16, fmt::AllocKind::kRealloc, caller);
     if (fresh != nullptr) {
       copy_bytes(fresh, p, old < size ? old : size);
-      tracked_free(p);
+      tracked_free(p, fmt::DeallocKind::kRealloc, caller);
     }
     return fresh;
   }
@@ -186,6 +317,13 @@ void* tracked_realloc(void* p, size_t size, CallSite caller) {
   fmt::AllocKind old_kind;
   bool tracked =
       slot != kNoSlot && lookup_allocation(slot, reinterpret_cast<uintptr_t>(p), &old_size, &old_kind);
+  if (tracked) {
+    auto plain_kind = static_cast<fmt::AllocKind>(static_cast<uint8_t>(old_kind) & 0x7f);
+    if (__builtin_expect((kFreeableKinds & kind_bit(plain_kind)) == 0, 0)) {
+      report_bad_release(fmt::MemoryErrorKind::kMismatchedFree, fmt::DeallocKind::kRealloc, p,
+                         old_size, 0, false, plain_kind, slot, caller);
+    }
+  }
   void* base = real().realloc(static_cast<char*>(p) - kHeaderSize, size + kHeaderSize);
   if (base == nullptr) return nullptr;  // the old block is untouched and still recorded
   auto user = reinterpret_cast<uintptr_t>(base) + kHeaderSize;

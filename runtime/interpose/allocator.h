@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "format/errors_format.h"
 #include "format/session_format.h"
 #include "runtime/stack/unwind_cache.h"
 
@@ -17,7 +18,14 @@ namespace leakwatch::rt {
 void* tracked_allocate(size_t size, size_t alignment, format::AllocKind kind, CallSite caller);
 void* tracked_calloc(size_t count, size_t size, CallSite caller);
 void* tracked_realloc(void* p, size_t size, CallSite caller);
-void tracked_free(void* p);
+// Releases `p` as `how` (free, delete, delete[]). A pointer the runtime did
+// not hand out goes to glibc when it is a live glibc chunk; otherwise, and
+// for a block released by the wrong function or with the wrong size, the
+// error is reported (memory_errors.h) and the program continues: a bad
+// pointer is never passed on, a valid block is still released.
+void tracked_free(void* p, format::DeallocKind how, CallSite caller);
+// Sized operator delete: also checks `size` against the allocated size.
+void tracked_sized_free(void* p, size_t size, format::DeallocKind how, CallSite caller);
 size_t tracked_usable_size(void* p);
 
 // The calling hook's call site. Hooks are built with frame pointers, so the

@@ -18,7 +18,9 @@ LEAKWATCH_EXPORT void* malloc(size_t size) {
   return rt::tracked_allocate(size, 16, AllocKind::kMalloc, CALLER);
 }
 
-LEAKWATCH_EXPORT void free(void* p) { rt::tracked_free(p); }
+LEAKWATCH_EXPORT void free(void* p) {
+  rt::tracked_free(p, leakwatch::format::DeallocKind::kFree, CALLER);
+}
 
 LEAKWATCH_EXPORT void* calloc(size_t count, size_t size) {
   return rt::tracked_calloc(count, size, CALLER);

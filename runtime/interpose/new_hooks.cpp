@@ -16,6 +16,7 @@
 
 namespace rt = leakwatch::rt;
 using leakwatch::format::AllocKind;
+using leakwatch::format::DeallocKind;
 
 namespace {
 
@@ -85,30 +86,39 @@ LEAKWATCH_EXPORT void* operator new[](size_t size, std::align_val_t alignment,
   return allocate_aligned(size, alignment, AllocKind::kNewArrayAligned, CALLER);
 }
 
-LEAKWATCH_EXPORT void operator delete(void* p) noexcept { rt::tracked_free(p); }
-LEAKWATCH_EXPORT void operator delete[](void* p) noexcept { rt::tracked_free(p); }
-LEAKWATCH_EXPORT void operator delete(void* p, size_t) noexcept { rt::tracked_free(p); }
-LEAKWATCH_EXPORT void operator delete[](void* p, size_t) noexcept { rt::tracked_free(p); }
+LEAKWATCH_EXPORT void operator delete(void* p) noexcept {
+  rt::tracked_free(p, DeallocKind::kDelete, CALLER);
+}
+LEAKWATCH_EXPORT void operator delete[](void* p) noexcept {
+  rt::tracked_free(p, DeallocKind::kDeleteArray, CALLER);
+}
+LEAKWATCH_EXPORT void operator delete(void* p, size_t size) noexcept {
+  rt::tracked_sized_free(p, size, DeallocKind::kDelete, CALLER);
+}
+LEAKWATCH_EXPORT void operator delete[](void* p, size_t size) noexcept {
+  rt::tracked_sized_free(p, size, DeallocKind::kDeleteArray, CALLER);
+}
 LEAKWATCH_EXPORT void operator delete(void* p, const std::nothrow_t&) noexcept {
-  rt::tracked_free(p);
+  rt::tracked_free(p, DeallocKind::kDelete, CALLER);
 }
 LEAKWATCH_EXPORT void operator delete[](void* p, const std::nothrow_t&) noexcept {
-  rt::tracked_free(p);
+  rt::tracked_free(p, DeallocKind::kDeleteArray, CALLER);
 }
-LEAKWATCH_EXPORT void operator delete(void* p, std::align_val_t) noexcept { rt::tracked_free(p); }
+LEAKWATCH_EXPORT void operator delete(void* p, std::align_val_t) noexcept {
+  rt::tracked_free(p, DeallocKind::kDelete, CALLER);
+}
 LEAKWATCH_EXPORT void operator delete[](void* p, std::align_val_t) noexcept {
-  rt::tracked_free(p);
+  rt::tracked_free(p, DeallocKind::kDeleteArray, CALLER);
 }
-LEAKWATCH_EXPORT void operator delete(void* p, size_t, std::align_val_t) noexcept {
-  rt::tracked_free(p);
+LEAKWATCH_EXPORT void operator delete(void* p, size_t size, std::align_val_t) noexcept {
+  rt::tracked_sized_free(p, size, DeallocKind::kDelete, CALLER);
 }
-LEAKWATCH_EXPORT void operator delete[](void* p, size_t, std::align_val_t) noexcept {
-  rt::tracked_free(p);
+LEAKWATCH_EXPORT void operator delete[](void* p, size_t size, std::align_val_t) noexcept {
+  rt::tracked_sized_free(p, size, DeallocKind::kDeleteArray, CALLER);
 }
 LEAKWATCH_EXPORT void operator delete(void* p, std::align_val_t, const std::nothrow_t&) noexcept {
-  rt::tracked_free(p);
+  rt::tracked_free(p, DeallocKind::kDelete, CALLER);
 }
-LEAKWATCH_EXPORT void operator delete[](void* p, std::align_val_t,
-                                        const std::nothrow_t&) noexcept {
-  rt::tracked_free(p);
+LEAKWATCH_EXPORT void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcept {
+  rt::tracked_free(p, DeallocKind::kDeleteArray, CALLER);
 }

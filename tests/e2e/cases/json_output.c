@@ -45,6 +45,6 @@ int main(void) {
 // STDERR: a line on stderr from the program
 // STDERR-NOT: {{[Ll]eak of|"leaks"|SUMMARY}}
 
-// JSON-FIELD: version=1 process.exit_status=0
+// JSON-FIELD: version=2 process.exit_status=0
 // JSON-SUMMARY: leaked_bytes=48 leaked_blocks=1
 // JSON-LEAK: bytes=48 blocks=1 kinds=malloc frames=make_name@json_output.c:[[@leak]],main@json_output.c:[[@call]]

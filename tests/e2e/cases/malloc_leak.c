@@ -44,6 +44,6 @@ int main(void) {
 // CHECK: SUMMARY: leakwatch: 272 byte(s) leaked in 5 allocation(s); {{[0-9]+}} allocations, {{[0-9]+}} frees.
 
 // JSON-SUMMARY: leaked_bytes=272 leaked_blocks=5
-// JSON-FIELD: version=1 process.exit_status=0
+// JSON-FIELD: version=2 process.exit_status=0
 // JSON-LEAK: bytes=200 blocks=2 kinds=malloc frames=big_block@malloc_leak.c:[[@big_malloc]],main@malloc_leak.c:[[@big_call]]
 // JSON-LEAK: bytes=72 blocks=3 kinds=malloc frames=small_block@malloc_leak.c:[[@small_malloc]],main@malloc_leak.c:[[@small_call]]

@@ -51,6 +51,23 @@ TEST(ReportOptionsTest, LeakExitCode) {
   EXPECT_EQ(leak_exit_code(report, options, 4), 4);
 }
 
+TEST(ReportOptionsTest, MemoryErrorsCountByDefaultAndByKind) {
+  Report report;
+  report.memory_errors.push_back(MemoryError{.kind = "double_free"});
+  std::vector<std::string> warnings;
+  ReportOptions defaults = report_options_from(parse_option_string("error_exitcode=7"), warnings);
+  EXPECT_EQ(leak_exit_code(report, defaults, 0), 7);
+  ReportOptions by_kind = report_options_from(
+      parse_option_string("error_exitcode=7:errors_for=definite+double_free"), warnings);
+  EXPECT_EQ(leak_exit_code(report, by_kind, 0), 7);
+  ReportOptions other_kind = report_options_from(
+      parse_option_string("error_exitcode=7:errors_for=definite+mismatched_free"), warnings);
+  EXPECT_EQ(leak_exit_code(report, other_kind, 0), 0);
+  EXPECT_TRUE(warnings.empty());
+  report_options_from(parse_option_string("errors_for=definite+double_frees"), warnings);
+  EXPECT_EQ(warnings.size(), 1u);
+}
+
 TEST(ReportCommandTest, EnvironmentCountsOnlyWhenTheRuntimeCalls) {
   OptionList flags = {{"format", "text"}};
   EXPECT_EQ(report_option_list(flags, false, "format=json:error_exitcode=3"), flags);

@@ -19,7 +19,7 @@ TEST(JsonWriterTest, KilledProcessHasSignalAndNullStatus) {
   report.process.end = ProcessEnd::kKilled;
   report.process.signal = 6;
   nlohmann::json json = nlohmann::json::parse(format_json_report(report));
-  EXPECT_EQ(json["version"], 1);
+  EXPECT_EQ(json["version"], 2);
   EXPECT_TRUE(json["process"]["exit_status"].is_null());
   EXPECT_EQ(json["process"]["signal"], 6);
   EXPECT_TRUE(json["leaks"].is_array());
