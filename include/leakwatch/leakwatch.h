@@ -172,7 +172,7 @@ char* __leakwatch_track_strndup(const char* s, size_t n, const char* file, int l
 /* Returns NULL when out of memory (the C++ operator below then throws). */
 void* __leakwatch_track_new(size_t size, int array, const char* file, int line,
                             const char* function) __attribute__((weak));
-void __leakwatch_track_delete(void* p) __attribute__((weak));
+void __leakwatch_track_delete(void* p, int array) __attribute__((weak));
 #ifdef __cplusplus
 }
 #endif
@@ -231,14 +231,14 @@ inline void* operator new[](std::size_t size, const char* file, int line, const 
 /* Called only when a constructor throws inside such a new-expression. */
 inline void operator delete(void* p, const char*, int, const char*) noexcept {
   if (__leakwatch_track_delete != 0) {
-    __leakwatch_track_delete(p);
+    __leakwatch_track_delete(p, 0);
   } else {
     ::operator delete(p);
   }
 }
 inline void operator delete[](void* p, const char*, int, const char*) noexcept {
   if (__leakwatch_track_delete != 0) {
-    __leakwatch_track_delete(p);
+    __leakwatch_track_delete(p, 1);
   } else {
     ::operator delete[](p);
   }

@@ -6,6 +6,7 @@
 #include "runtime/core/options.h"
 #include "runtime/core/process_lifetime.h"
 #include "runtime/core/thread_state.h"
+#include "runtime/interpose/memory_errors.h"
 #include "runtime/scan/exit_scan.h"
 #include "runtime/scan/live_check.h"
 #include "runtime/sys/sys.h"
@@ -71,6 +72,7 @@ void remove_scan_file(const StateFile& s) {
   char path[kMaxPath];
   if (scan_file_path(s.path, path, sizeof path)) sys::unlink_path(path);
   if (site_file_path(s.path, path, sizeof path)) sys::unlink_path(path);
+  if (memory_errors_file_path(s.path, path, sizeof path)) sys::unlink_path(path);
 }
 
 void render_own_report(StateFile& s) {

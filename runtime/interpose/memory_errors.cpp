@@ -170,6 +170,10 @@ void print_error_line(const fmt::ErrorRecord& record) {
 
 }  // namespace
 
+bool memory_errors_file_path(const char* state_path, char* out, size_t size) {
+  return errors_file_path(state_path, out, size);
+}
+
 void remember_large_free(uintptr_t user, uint32_t alloc_stack_id, uint8_t alloc_kind,
                          uintptr_t free_site) {
   LargeFree& entry = large_free_bucket(user);

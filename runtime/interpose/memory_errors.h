@@ -10,6 +10,7 @@
 #ifndef LEAKWATCH_RUNTIME_INTERPOSE_MEMORY_ERRORS_H_
 #define LEAKWATCH_RUNTIME_INTERPOSE_MEMORY_ERRORS_H_
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "format/errors_format.h"
@@ -66,6 +67,10 @@ void report_memory_error(format::ErrorRecord record, uintptr_t free_site, CallSi
 
 // Counts of errors reported by this process, per MemoryErrorKind (tests).
 uint64_t memory_errors_reported(format::MemoryErrorKind kind);
+
+// The errors file next to the state file at `state_path`; false if the
+// path does not fit in `size`.
+bool memory_errors_file_path(const char* state_path, char* out, size_t size);
 
 }  // namespace leakwatch::rt
 

@@ -12,7 +12,12 @@ namespace fmt = leakwatch::format;
 inline constexpr uint32_t kMaxProbes = 4096;
 
 uint64_t hash_stack(const uintptr_t* pcs, uint32_t depth, uint32_t epoch) {
-  uint64_t h = 0x9e3779b97f4a7c15ull ^ (uint64_t{depth} << 32) ^ epoch;
+  // Mix the epoch in before the first pc: XORed into the same word, (epoch
+  // e, pc p) and (e ^ d, p ^ d) would hash alike, and the per-thread stack
+  // cache compares hashes only (a dlopen loop maps a library at addresses
+  // that differ exactly like its epochs do).
+  uint64_t h = (0x9e3779b97f4a7c15ull ^ (uint64_t{depth} << 32) ^ epoch) * 0xc4ceb9fe1a85ec53ull;
+  h ^= h >> 32;
   for (uint32_t i = 0; i < depth; ++i) {
     h ^= pcs[i];
     h *= 0xff51afd7ed558ccdull;

@@ -20,6 +20,7 @@
 
 namespace rt = leakwatch::rt;
 using leakwatch::format::AllocKind;
+using leakwatch::format::DeallocKind;
 
 namespace {
 
@@ -66,7 +67,7 @@ LEAKWATCH_EXPORT void* __leakwatch_track_realloc(void* p, size_t size, const cha
 }
 
 LEAKWATCH_EXPORT void __leakwatch_track_free(void* p, const char*, int, const char*) {
-  rt::tracked_free(p);
+  rt::tracked_free(p, DeallocKind::kFree, CALLER);
 }
 
 LEAKWATCH_EXPORT char* __leakwatch_track_strndup(const char* s, size_t max, const char* file,
@@ -97,4 +98,6 @@ LEAKWATCH_EXPORT void* __leakwatch_track_new(size_t size, int array, const char*
                    function);
 }
 
-LEAKWATCH_EXPORT void __leakwatch_track_delete(void* p) { rt::tracked_free(p); }
+LEAKWATCH_EXPORT void __leakwatch_track_delete(void* p, int array) {
+  rt::tracked_free(p, array != 0 ? DeallocKind::kDeleteArray : DeallocKind::kDelete, CALLER);
+}

@@ -229,7 +229,7 @@ LEAKWATCH_EXPORT void* __leakwatch_track_new(size_t size, int array, const char*
   return p;
 }
 
-LEAKWATCH_EXPORT void __leakwatch_track_delete(void* p) { release(p); }
+LEAKWATCH_EXPORT void __leakwatch_track_delete(void* p, int) { release(p); }
 
 // Every global operator delete: a block from a tracked `new` must leave the
 // table however it is deleted. Blocks from libstdc++'s own operator new
