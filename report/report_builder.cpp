@@ -9,8 +9,10 @@
 #include <fmt/format.h>
 
 #include "analyze/leak_grouping.h"
+#include "analyze/mapping_log.h"
 #include "analyze/scan_file.h"
 #include "analyze/state_file.h"
+#include "report/mapping_sites.h"
 #include "symbolize/symbolizer.h"
 
 namespace leakwatch {
@@ -159,6 +161,7 @@ Report build_report(const StateFile& state, std::vector<std::string>& warnings) 
     for (uint64_t slot : slots) classes.push_back(scan->class_of(slot));
   }
   add_leak_sites(report, merge_by_frames(group_by_stack(records, classes), symbolize_stack));
+  add_mapping_sites(report, read_mapping_log(state.path(), warnings), symbolize_stack);
 
   for (std::string& warning : symbolizer.take_warnings()) warnings.push_back(std::move(warning));
   if (unknown_stacks > 0) {

@@ -9,6 +9,7 @@
 #include "runtime/sys/sys.h"
 #include "runtime/sys/text.h"
 #include "runtime/table/allocation_table.h"
+#include "runtime/table/mapping_log.h"
 #include "runtime/table/state_file.h"
 
 namespace leakwatch::rt {
@@ -67,6 +68,7 @@ void capture_report_environment() {
 void remove_scan_file(const StateFile& s) {
   char path[kMaxPath];
   if (scan_file_path(s.path, path, sizeof path)) sys::unlink_path(path);
+  remove_mapping_log(s.path);
 }
 
 void render_own_report(StateFile& s) {
