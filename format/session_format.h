@@ -49,6 +49,12 @@ enum class AllocKind : uint8_t {
   kNewAligned = 7,
   kNewArrayAligned = 8,
   kBootstrap = 9,  // served while the runtime resolved the real functions
+  // Not allocation-table kinds: what the mapping log (format/mapping_format.h)
+  // reports, in its own section.
+  kMapping = 10,     // mmap/mremap never unmapped
+  kShmAttach = 11,   // SysV segment attached (shmat) and never detached
+  kShmSegment = 12,  // SysV segment created (shmget) and never removed: outlives the process
+  kShmObject = 13,   // POSIX shm object created (shm_open O_CREAT), never unlinked: outlives it
 };
 
 // A stable lowercase name ("malloc", "new[]", ...), as reports print it.
@@ -63,6 +69,10 @@ inline constexpr const char* alloc_kind_name(AllocKind kind) {
     case AllocKind::kNewAligned: return "new(align)";
     case AllocKind::kNewArrayAligned: return "new[](align)";
     case AllocKind::kBootstrap: return "bootstrap";
+    case AllocKind::kMapping: return "mmap";
+    case AllocKind::kShmAttach: return "shmat";
+    case AllocKind::kShmSegment: return "shmget";
+    case AllocKind::kShmObject: return "shm_open";
     case AllocKind::kNone: break;
   }
   return "unknown";

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "report/mapping_sites.h"
+
 namespace leakwatch {
 namespace {
 
@@ -72,6 +74,11 @@ Json summary_json(const Summary& summary) {
   }
   json["by_kind"] = std::move(by_kind);
   json["memory_errors"] = summary.memory_errors;
+  json["mappings_kept"] = summary.mappings_kept;
+  json["mapping_bytes_kept"] = summary.mapping_bytes_kept;
+  json["shm_attachments_kept"] = summary.shm_attachments_kept;
+  json["shm_segments_kept"] = summary.shm_segments_kept;
+  json["shm_objects_kept"] = summary.shm_objects_kept;
   return json;
 }
 
@@ -122,6 +129,26 @@ Json memory_error_json(const MemoryError& error) {
   return json;
 }
 
+// kind: "mmap", "shmat", "shmget" or "shm_open" (format::alloc_kind_name).
+Json mapping_json(const MappingSite& site) {
+  Json json;
+  json["kind"] = format::alloc_kind_name(site.kind);
+  json["bytes"] = site.bytes;
+  json["count"] = site.count;
+  bool mapping = site.kind == format::AllocKind::kMapping;
+  json["protection"] = mapping ? Json(protection_text(site.prot)) : Json();
+  json["flags"] = mapping ? Json(map_flags_text(site.flags)) : Json();
+  json["name"] = string_or_null(site.name);
+  bool segment = site.kind == format::AllocKind::kShmSegment;
+  json["shm_key"] = segment ? Json(site.shm_key) : Json();
+  json["shm_id"] = segment || site.kind == format::AllocKind::kShmAttach ? Json(site.shm_id) : Json();
+  json["outlives_process"] = segment || site.kind == format::AllocKind::kShmObject;
+  Json stack = Json::array();
+  for (const Frame& frame : site.frames) stack.push_back(frame_json(frame));
+  json["stack"] = std::move(stack);
+  return json;
+}
+
 }  // namespace
 
 std::string format_json_report(const Report& report) {
@@ -147,6 +174,9 @@ std::string format_json_report(const Report& report) {
                             {"blocks", count.blocks}});
   }
   json["suppressions"] = std::move(suppressions);
+  Json mappings = Json::array();
+  for (const MappingSite& site : report.mappings) mappings.push_back(mapping_json(site));
+  json["mappings"] = std::move(mappings);
   // Invalid UTF-8 (from a command line or path) is replaced, not thrown.
   return json.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
 }

@@ -76,6 +76,13 @@ struct Summary {
   // Per allocation kind, in AllocKind order; kinds never used are left out.
   std::vector<KindSummary> kinds;
   uint64_t memory_errors = 0;  // report.memory_errors.size()
+  // What the mapping log shows left behind (Report::mappings); never part
+  // of leaked_* or of the exit code.
+  uint64_t mappings_kept = 0;  // mmap'd ranges never unmapped
+  uint64_t mapping_bytes_kept = 0;
+  uint64_t shm_attachments_kept = 0;  // SysV segments attached, never detached
+  uint64_t shm_segments_kept = 0;     // SysV segments created, never removed
+  uint64_t shm_objects_kept = 0;      // POSIX shm objects created, never unlinked
 };
 
 // is_leak_kind() is false for "reachable" (still pointed to at exit: listed
@@ -115,6 +122,23 @@ struct MemoryError {
 // e.g. "free() of a block already freed (malloc, 0x5555deadbeef)".
 std::string memory_error_message(const MemoryError& error);
 
+// Mappings and shared memory the program never released, from the mapping
+// log: their own section, not a leak class (the reachability scan does not
+// look at them). One site per (kind, stack, protection, flags, file/id).
+struct MappingSite {
+  // kMapping (never unmapped), kShmAttach (never detached), kShmSegment
+  // (SysV segment never removed), kShmObject (POSIX shm never unlinked).
+  format::AllocKind kind = format::AllocKind::kMapping;
+  uint64_t bytes = 0;  // kShmObject: 0 (its size is the file's)
+  uint64_t count = 0;  // ranges, attachments, segments or objects
+  int32_t prot = 0;    // kMapping
+  int32_t flags = 0;   // kMapping: mmap's flags
+  std::string name;    // kMapping: the mapped file; kShmObject: "/NAME"
+  int64_t shm_key = 0;   // kShmSegment
+  int64_t shm_id = -1;   // kShmAttach, kShmSegment
+  std::vector<Frame> frames;  // innermost first
+};
+
 // What one suppression (--suppressions) took out of the report.
 struct SuppressionCount {
   std::string name;  // "leak:PATTERN", or a Valgrind block's name
@@ -132,6 +156,7 @@ struct Report {
   std::vector<std::string> errors;
   std::vector<MemoryError> memory_errors;
   std::vector<SuppressionCount> suppressions;  // those that matched, in file order
+  std::vector<MappingSite> mappings;  // largest first within each kind
 
   bool has_leaks() const { return summary.leaked_blocks > 0; }
 };

@@ -12,10 +12,12 @@
 
 #include "analyze/errors_file.h"
 #include "analyze/leak_grouping.h"
+#include "analyze/mapping_log.h"
 #include "analyze/scan_file.h"
 #include "analyze/site_file.h"
 #include "analyze/state_file.h"
 #include "format/site_format.h"
+#include "report/mapping_sites.h"
 #include "symbolize/symbolizer.h"
 
 namespace leakwatch {
@@ -248,6 +250,7 @@ Report build_report_from_records(const StateFile& state,
   };
   add_leak_sites(report, merge_by_frames(group_by_stack(records, classes), symbolize_stack));
   add_memory_errors(report, read_error_records(state.path(), warnings), symbolize_stack);
+  add_mapping_sites(report, read_mapping_log(state.path(), warnings), symbolize_stack);
 
   for (std::string& warning : symbolizer.take_warnings()) warnings.push_back(std::move(warning));
   if (unknown_stacks > 0) {

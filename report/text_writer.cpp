@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "report/mapping_sites.h"
+
 namespace leakwatch {
 namespace {
 
@@ -95,6 +97,27 @@ std::string memory_errors_line(const Summary& summary) {
   return fmt::format("SUMMARY: {}: {} memory error(s)\n", kToolName, summary.memory_errors);
 }
 
+// The mapping log's section: what the program never unmapped, detached or
+// removed, each with the stack that made it, and a one-line total.
+std::string mapping_section(const Report& report, int max_frames_shown) {
+  if (report.mappings.empty()) return {};
+  std::string text;
+  for (const MappingSite& site : report.mappings) {
+    bool created = site.kind == format::AllocKind::kShmSegment ||
+                   site.kind == format::AllocKind::kShmObject;
+    text += fmt::format("\n{}; {} at:\n", mapping_site_heading(site), created ? "created" : "made");
+    append_frames(text, site.frames, max_frames_shown, "    ");
+  }
+  const Summary& summary = report.summary;
+  text += fmt::format(
+      "\nMAPPINGS: {}: {} byte(s) in {} mapping(s) never unmapped, {} SysV attachment(s) never "
+      "detached; {} SysV segment(s) and {} POSIX shm object(s) never removed (they outlive the "
+      "process).\n",
+      kToolName, summary.mapping_bytes_kept, summary.mappings_kept, summary.shm_attachments_kept,
+      summary.shm_segments_kept, summary.shm_objects_kept);
+  return text;
+}
+
 }  // namespace
 
 std::string process_line(const ProcessInfo& process) {
@@ -155,19 +178,15 @@ std::string format_text_report(const Report& report, int max_frames_shown) {
                         summary.allocations, summary.frees);
     if (summary.reachable_blocks > 0) text += class_totals_line(summary);
     text += kind_totals_line(summary);
-    return text + suppressed_lines(report);
+    return text + suppressed_lines(report) + mapping_section(report, max_frames_shown);
   }
   for (const LeakSite& site : report.leaks) {
     text += fmt::format("\n{} {} byte(s) in {} object(s) allocated from:\n", site_heading(site),
                         site.bytes, site.blocks);
-    size_t shown = site.frames.size();
-    if (max_frames_shown > 0 && shown > static_cast<size_t>(max_frames_shown)) {
-      shown = static_cast<size_t>(max_frames_shown);
-    }
-    for (size_t i = 0; i < shown; ++i) text += "    " + format_frame(i, site.frames[i]) + "\n";
-    if (site.frames.empty()) text += "    (no stack recorded)\n";
+    append_frames(text, site.frames, max_frames_shown, "    ");
   }
   if (!report.suppressions.empty()) text += "\n" + suppressed_lines(report);
+  text += mapping_section(report, max_frames_shown);
   text += fmt::format(
       "\nSUMMARY: {}: {} byte(s) leaked in {} allocation(s); {} allocations, {} frees.\n",
       kToolName, summary.leaked_bytes, summary.leaked_blocks, summary.allocations, summary.frees);

@@ -12,6 +12,7 @@
 #include "runtime/sys/sys.h"
 #include "runtime/sys/text.h"
 #include "runtime/table/allocation_table.h"
+#include "runtime/table/mapping_log.h"
 #include "runtime/table/state_file.h"
 #include "runtime/track/site_registry.h"
 
@@ -73,6 +74,7 @@ void remove_scan_file(const StateFile& s) {
   if (scan_file_path(s.path, path, sizeof path)) sys::unlink_path(path);
   if (site_file_path(s.path, path, sizeof path)) sys::unlink_path(path);
   if (memory_errors_file_path(s.path, path, sizeof path)) sys::unlink_path(path);
+  remove_mapping_log(s.path);
 }
 
 void render_own_report(StateFile& s) {

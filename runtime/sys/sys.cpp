@@ -118,20 +118,40 @@ long read_small_file(const char* path, char* buf, size_t size) {
   return static_cast<long>(total);
 }
 
+// The runtime's own mappings are made with raw syscalls: the library exports
+// mmap/munmap (mapping_hooks.cpp), and a call through libc's name would bind
+// to that hook and report the runtime's memory as the program's.
+void* raw_mmap(void* address, size_t size, int prot, int flags, int fd, int64_t offset) {
+  if ((offset & 4095) != 0) {  // glibc's check: the kernel takes pages, not bytes
+    errno = EINVAL;
+    return MAP_FAILED;
+  }
+  return reinterpret_cast<void*>(syscall(SYS_mmap, address, size, prot, flags, fd, offset));
+}
+
+int raw_munmap(void* address, size_t size) {
+  return static_cast<int>(syscall(SYS_munmap, address, size));
+}
+
+void* raw_mremap(void* address, size_t old_size, size_t new_size, int flags, void* new_address) {
+  return reinterpret_cast<void*>(
+      syscall(SYS_mremap, address, old_size, new_size, flags, new_address));
+}
+
 void* map_shared_file(void* fixed_address, uint64_t size, int fd) {
   int flags = MAP_SHARED | MAP_NORESERVE;
   if (fixed_address != nullptr) flags |= MAP_FIXED;
-  void* p = mmap(fixed_address, size, PROT_READ | PROT_WRITE, flags, fd, 0);
+  void* p = raw_mmap(fixed_address, size, PROT_READ | PROT_WRITE, flags, fd, 0);
   return p == MAP_FAILED ? nullptr : p;
 }
 
 void* map_anonymous(uint64_t size) {
-  void* p = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-                 -1, 0);
+  void* p = raw_mmap(nullptr, size, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   return p == MAP_FAILED ? nullptr : p;
 }
 
-int unmap(void* addr, uint64_t size) { return munmap(addr, size); }
+int unmap(void* addr, uint64_t size) { return raw_munmap(addr, size); }
 
 int spawn_and_wait(const char* const* argv, const char* const* envp) {
   pid_t pid;

@@ -50,6 +50,12 @@ void* map_shared_file(void* fixed_address, uint64_t size, int fd);
 void* map_anonymous(uint64_t size);
 int unmap(void* addr, uint64_t size);
 
+// mmap/munmap/mremap as glibc makes them (same checks, errno set on
+// failure), without going through the exported hooks.
+void* raw_mmap(void* address, size_t size, int prot, int flags, int fd, int64_t offset);
+int raw_munmap(void* address, size_t size);
+void* raw_mremap(void* address, size_t old_size, size_t new_size, int flags, void* new_address);
+
 // Spawns `argv[0]` with `envp` (no PATH search) and waits for it. Returns the
 // wait status, or -1 if it could not be started. Not async-signal-safe.
 int spawn_and_wait(const char* const* argv, const char* const* envp);

@@ -1,0 +1,27 @@
+// The writer of the mapping log (format/mapping_format.h): one append-only
+// file per state file, opened on the first event.
+#ifndef LEAKWATCH_RUNTIME_TABLE_MAPPING_LOG_H_
+#define LEAKWATCH_RUNTIME_TABLE_MAPPING_LOG_H_
+
+#include <stddef.h>
+
+#include "format/mapping_format.h"
+
+namespace leakwatch::rt {
+
+// Appends `event` and `name_size` bytes of `name` (truncated to
+// kMaxMappingName) as one write(2). Opens (or, in a fork child, reopens for
+// the child's own state file) the log first. Failures drop the event.
+// Hook-safe, lock-free; pre: the state file exists.
+void append_mapping_event(format::MappingEvent event, const char* name, size_t name_size);
+
+// The log's path for a state file path: ".lwstate" replaced by ".lwmaps".
+// False if `state_path` does not end in ".lwstate" or `out` is too small.
+bool mapping_log_path(const char* state_path, char* out, size_t size);
+
+// Removes the log next to `state_path` (when the state file goes too).
+void remove_mapping_log(const char* state_path);
+
+}  // namespace leakwatch::rt
+
+#endif  // LEAKWATCH_RUNTIME_TABLE_MAPPING_LOG_H_
