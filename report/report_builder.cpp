@@ -117,7 +117,8 @@ void apply_suppressions(Report& report, std::span<const Suppression> suppression
   }
 }
 
-Report build_report(const StateFile& state, std::vector<std::string>& warnings) {
+Report build_report(const StateFile& state, std::vector<std::string>& warnings,
+                    const BuildProgress& on_progress) {
   for (const std::string& warning : state.warnings()) warnings.push_back(warning);
   Report report;
   report.process = process_info_from_header(state.header());
@@ -158,7 +159,15 @@ Report build_report(const StateFile& state, std::vector<std::string>& warnings) 
     classes.reserve(slots.size());
     for (uint64_t slot : slots) classes.push_back(scan->class_of(slot));
   }
-  add_leak_sites(report, merge_by_frames(group_by_stack(records, classes), symbolize_stack));
+  std::vector<StackGroup> groups = group_by_stack(records, classes);
+  uint64_t stacks_done = 0;
+  uint64_t stacks_total = groups.size();
+  auto symbolize_and_count = [&](uint32_t stack_id) {
+    std::vector<Frame> frames = symbolize_stack(stack_id);
+    if (on_progress) on_progress(++stacks_done, stacks_total);
+    return frames;
+  };
+  add_leak_sites(report, merge_by_frames(std::move(groups), symbolize_and_count));
 
   for (std::string& warning : symbolizer.take_warnings()) warnings.push_back(std::move(warning));
   if (unknown_stacks > 0) {
