@@ -20,17 +20,19 @@ class LineSplitter {
   explicit LineSplitter(MtraceTracker& tracker) : tracker_(tracker) {}
 
   // feed() consumes the complete lines of [data, data + size) and returns
-  // how many bytes it consumed (the rest is a partial line).
+  // how many bytes it consumed (the rest is a partial line). The lines are
+  // handed over before it returns: the caller may then reuse the buffer.
   size_t feed(const char* data, size_t size) {
-    size_t start = 0;
-    while (start < size) {
-      const char* newline = static_cast<const char*>(memchr(data + start, '\n', size - start));
+    const char* start = data;
+    const char* end = data + size;
+    while (start < end) {
+      const char* newline = static_cast<const char*>(memchr(start, '\n', static_cast<size_t>(end - start)));
       if (newline == nullptr) break;
-      size_t end = static_cast<size_t>(newline - data);
-      end_line(std::string_view(data + start, end - start));
-      start = end + 1;
+      end_line(std::string_view(start, static_cast<size_t>(newline - start)));
+      start = newline + 1;
     }
-    return start;
+    flush();
+    return static_cast<size_t>(start - data);
   }
 
   // A line that did not fit: drop its bytes until its newline.
@@ -39,24 +41,33 @@ class LineSplitter {
   // The last line, if the file does not end with '\n'.
   void finish(std::string_view rest) {
     if (!rest.empty() || skipping_) end_line(rest);
+    flush();
   }
 
  private:
   void end_line(std::string_view line) {
-    ++line_number_;
-    if (skipping_) {
+    if (skipping_ || line.size() > kMtraceMaxLineLength) {
       skipping_ = false;
-      tracker_.add_overlong_line(line_number_);
-    } else if (line.size() > kMtraceMaxLineLength) {
-      tracker_.add_overlong_line(line_number_);
-    } else {
-      tracker_.add_line(line, line_number_);
+      flush();
+      tracker_.add_overlong_line(++line_number_);
+      return;
     }
+    batch_[batched_++] = line;
+    if (batched_ == MtraceTracker::kBatchLines) flush();
+  }
+
+  void flush() {
+    if (batched_ == 0) return;
+    tracker_.add_lines(batch_, batched_, line_number_ + 1);
+    line_number_ += batched_;
+    batched_ = 0;
   }
 
   MtraceTracker& tracker_;
   uint64_t line_number_ = 0;
   bool skipping_ = false;
+  std::string_view batch_[MtraceTracker::kBatchLines];
+  size_t batched_ = 0;
 };
 
 }  // namespace

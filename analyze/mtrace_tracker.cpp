@@ -1,13 +1,12 @@
 #include "analyze/mtrace_tracker.h"
 
+#include <string.h>
+
 #include <map>
 
 namespace leakwatch {
 
-MtraceTracker::MtraceTracker() {
-  callers_.emplace_back();
-  caller_ids_.emplace("", 0);
-}
+MtraceTracker::MtraceTracker() : caller_index_(64, 0) { callers_.emplace_back(); }
 
 size_t MtraceTracker::BlockTable::home(uint64_t ptr) const {
   // Pointers share their low bits (alignment) and high bits (the heap):
@@ -67,16 +66,41 @@ void MtraceTracker::BlockTable::grow() {
   }
 }
 
+uint64_t MtraceTracker::caller_hash(std::string_view caller) {
+  // Callers of one log share their object path and differ at the end (the
+  // address in brackets): the length and the last 16 bytes identify them
+  // well, at a fixed cost however long the path.
+  uint64_t tail[2] = {0, 0};
+  size_t n = caller.size() < sizeof tail ? caller.size() : sizeof tail;
+  memcpy(reinterpret_cast<char*>(tail) + sizeof tail - n, caller.data() + caller.size() - n, n);
+  uint64_t h = (tail[0] ^ caller.size()) * 0x9e3779b97f4a7c15ULL;
+  h = (h ^ (h >> 29) ^ tail[1]) * 0xbf58476d1ce4e5b9ULL;
+  return h ^ (h >> 32);
+}
+
+void MtraceTracker::grow_caller_index() {
+  std::vector<MtraceCallerId> bigger(caller_index_.size() * 2, 0);
+  size_t mask = bigger.size() - 1;
+  for (MtraceCallerId id : caller_index_) {
+    if (id == 0) continue;
+    size_t i = caller_hash(callers_[id]) & mask;
+    while (bigger[i] != 0) i = (i + 1) & mask;
+    bigger[i] = id;
+  }
+  caller_index_.swap(bigger);
+}
+
 MtraceCallerId MtraceTracker::intern(std::string_view caller) {
   if (caller == callers_[last_caller_]) return last_caller_;
-  auto found = caller_ids_.find(caller);
-  if (found != caller_ids_.end()) {
-    last_caller_ = found->second;
-  } else {
-    last_caller_ = static_cast<MtraceCallerId>(callers_.size());
-    callers_.emplace_back(caller);
-    caller_ids_.emplace(callers_.back(), last_caller_);
+  size_t mask = caller_index_.size() - 1;
+  size_t i = caller_hash(caller) & mask;
+  for (; caller_index_[i] != 0; i = (i + 1) & mask) {
+    if (callers_[caller_index_[i]] == caller) return last_caller_ = caller_index_[i];
   }
+  last_caller_ = static_cast<MtraceCallerId>(callers_.size());
+  callers_.emplace_back(caller);
+  caller_index_[i] = last_caller_;
+  if (callers_.size() * 2 > caller_index_.size()) grow_caller_index();
   return last_caller_;
 }
 
@@ -123,14 +147,37 @@ void MtraceTracker::add_overlong_line(uint64_t line_number) {
   }
 }
 
+void MtraceTracker::note_malformed(uint64_t line_number, const char* error) {
+  ++counts_.malformed_lines;
+  if (malformed_.size() < kMaxMalformedKept) malformed_.push_back({line_number, error});
+}
+
 void MtraceTracker::add_line(std::string_view line, uint64_t line_number) {
-  ++counts_.lines;
-  MtraceLine record;
-  if (const char* error = parse_mtrace_line(line, record)) {
-    ++counts_.malformed_lines;
-    if (malformed_.size() < kMaxMalformedKept) malformed_.push_back({line_number, error});
-    return;
+  add_lines(&line, 1, line_number);
+}
+
+void MtraceTracker::add_lines(const std::string_view* lines, size_t count,
+                              uint64_t first_line_number) {
+  MtraceLine records[kBatchLines];
+  const char* errors[kBatchLines];
+  if (count > kBatchLines) count = kBatchLines;
+  for (size_t i = 0; i < count; ++i) {
+    errors[i] = parse_mtrace_line(lines[i], records[i]);
+    // Every record but a marker looks its pointer up: start the cache
+    // misses now, while the other lines are parsed.
+    if (errors[i] == nullptr && records[i].ptr != 0) live_.prefetch(records[i].ptr);
   }
+  counts_.lines += count;
+  for (size_t i = 0; i < count; ++i) {
+    if (errors[i] != nullptr) {
+      note_malformed(first_line_number + i, errors[i]);
+    } else {
+      apply(records[i], first_line_number + i);
+    }
+  }
+}
+
+void MtraceTracker::apply(const MtraceLine& record, uint64_t line_number) {
   MtraceCallerId caller = record.caller.empty() ? 0 : intern(record.caller);
   switch (record.op) {
     case MtraceOp::kMarker:

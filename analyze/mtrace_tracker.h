@@ -6,7 +6,6 @@
 
 #include <stdint.h>
 
-#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -68,6 +67,11 @@ class MtraceTracker {
   // add_line() parses and applies line number `line_number` (1-based) of
   // the log, without its '\n'. A malformed line is counted and skipped.
   void add_line(std::string_view line, uint64_t line_number);
+  // add_lines() is add_line() for `count` (<= kBatchLines) consecutive
+  // lines numbered from `first_line_number`: all are parsed first, so the
+  // table slots they touch can be fetched from memory in parallel.
+  static constexpr size_t kBatchLines = 32;
+  void add_lines(const std::string_view* lines, size_t count, uint64_t first_line_number);
   // add_overlong_line() counts a line too long to be a record, unread.
   void add_overlong_line(uint64_t line_number);
 
@@ -97,6 +101,7 @@ class MtraceTracker {
    public:
     BlockTable() : slots_(kInitialSlots) {}
     LiveBlock* find(uint64_t ptr);
+    void prefetch(uint64_t ptr) const { __builtin_prefetch(&slots_[home(ptr)]); }
     // insert() returns the slot for `ptr` and whether it was empty.
     std::pair<LiveBlock*, bool> insert(uint64_t ptr);
     void erase(LiveBlock* slot);
@@ -110,17 +115,18 @@ class MtraceTracker {
     std::vector<LiveBlock> slots_;
     size_t count_ = 0;
   };
-  struct StringHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view text) const { return std::hash<std::string_view>()(text); }
-  };
-
   MtraceCallerId intern(std::string_view caller);
+  static uint64_t caller_hash(std::string_view caller);
+  void grow_caller_index();
+  void apply(const MtraceLine& record, uint64_t line_number);
+  void note_malformed(uint64_t line_number, const char* error);
   void allocate(uint64_t ptr, uint64_t size, MtraceCallerId caller, bool by_realloc);
   void release(uint64_t ptr, MtraceCallerId caller, bool realloc, uint64_t line_number);
 
   std::vector<std::string> callers_;
-  std::unordered_map<std::string, MtraceCallerId, StringHash, std::equal_to<>> caller_ids_;
+  // Open addressing over caller ids (0: empty slot; the empty caller is never
+  // looked up), keyed by caller_hash().
+  std::vector<MtraceCallerId> caller_index_;
   MtraceCallerId last_caller_ = 0;  // consecutive lines often share a caller
   BlockTable live_;
   uint64_t live_bytes_ = 0;

@@ -11,6 +11,7 @@
 #include <map>
 #include <stdexcept>
 #include <random>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -177,22 +178,27 @@ Snapshot take_snapshot(const StateFile& state, uint64_t taken_time_ns) {
   // Bucket by stack (few stacks, many records), then order each bucket by
   // sequence; slots are mostly handed out in allocation order, so the
   // is_sorted check usually saves the sort.
-  std::map<uint32_t, std::vector<SnapshotRecord>> by_stack;
+  std::unordered_map<uint32_t, std::vector<SnapshotRecord>> by_stack;
   std::vector<SnapshotRecord>* last = nullptr;
   uint32_t last_id = 0;
-  for (const format::AllocationRecord& record : state.live_records()) {
+  state.for_each_live_record([&](const format::AllocationRecord& record, uint64_t) {
     if (last == nullptr || record.stack_id != last_id) {
       last_id = record.stack_id;
       last = &by_stack[last_id];
     }
     last->push_back(SnapshotRecord{record.size, record.sequence,
                                    static_cast<format::AllocKind>(record.kind)});
-  }
+  });
+  std::vector<uint32_t> ids;
+  ids.reserve(by_stack.size());
+  for (const auto& entry : by_stack) ids.push_back(entry.first);
+  std::sort(ids.begin(), ids.end());
   auto by_sequence = [](const SnapshotRecord& a, const SnapshotRecord& b) {
     return a.sequence < b.sequence;
   };
-  snapshot.stacks.reserve(by_stack.size());
-  for (auto& [id, records] : by_stack) {
+  snapshot.stacks.reserve(ids.size());
+  for (uint32_t id : ids) {
+    std::vector<SnapshotRecord>& records = by_stack[id];
     SnapshotStack& stack = snapshot.stacks.emplace_back();
     stack.stack_id = id;
     if (std::optional<Stack> raw = state.stack(id)) {

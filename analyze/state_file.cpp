@@ -33,8 +33,6 @@ T load_relaxed(const unsigned char* address) {
 constexpr uint64_t kHighWaterOffset = offsetof(format::SessionHeader, record_high_water);
 constexpr uint64_t kFramesUsedOffset = offsetof(format::SessionHeader, frames_used);
 constexpr uint64_t kCountersOffset = offsetof(format::SessionHeader, counters);
-// Slots read after each SEEK_DATA probe (a 64 KiB stretch of records).
-constexpr uint64_t kSlotsPerScan = 2048;
 
 }  // namespace
 
@@ -188,28 +186,38 @@ uint64_t StateFile::next_data_slot(uint64_t slot, uint64_t limit) const {
   return std::max(first, slot);
 }
 
+uint64_t StateFile::record_high_water() const {
+  return std::min(load_acquire<uint64_t>(base_ + kHighWaterOffset), format::kMaxRecords);
+}
+
+void StateFile::prefetch_records(uint64_t high_water) const {
+  // Below the high-water mark the writer has backed every page, so this
+  // populates no hole. Only an optimisation: errors (old kernels) are ignored.
+  uint64_t page = static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+  uint64_t begin = format::kRecordsOffset & ~(page - 1);
+  uint64_t end = format::kRecordsOffset + high_water * sizeof(AllocationRecord);
+  if (end <= begin || end > size_) return;
+#ifndef MADV_POPULATE_READ
+  constexpr int MADV_POPULATE_READ = 22;
+#endif
+  madvise(const_cast<unsigned char*>(base_) + begin, end - begin, MADV_POPULATE_READ);
+}
+
+uint64_t StateFile::live_record_estimate() const {
+  format::Counters now = counters();
+  uint64_t live = now.allocations > now.frees ? now.allocations - now.frees : 0;
+  return std::min(live, record_high_water());
+}
+
 std::vector<format::AllocationRecord> StateFile::live_records(std::vector<uint64_t>* slots) const {
-  uint64_t high_water =
-      std::min(load_acquire<uint64_t>(base_ + kHighWaterOffset), format::kMaxRecords);
   std::vector<AllocationRecord> live;
-  const unsigned char* records = base_ + format::kRecordsOffset;
-  uint64_t data_end = 0;  // slots below it are known to hold data
-  for (uint64_t i = 0; i < high_water; ++i) {
-    if (i >= data_end) {
-      i = next_data_slot(i, high_water);
-      if (i >= high_water) break;
-      data_end = i + kSlotsPerScan;
-    }
-    const unsigned char* slot = records + i * sizeof(AllocationRecord);
-    uint64_t address = load_acquire<uint64_t>(slot + offsetof(AllocationRecord, address));
-    if (address == 0) continue;
-    AllocationRecord copy;
-    memcpy(&copy, slot, sizeof(copy));
-    if (copy.kind & format::kAllocKindIgnoredFlag) continue;  // the program said: not a leak
-    AllocationRecord& record = live.emplace_back(copy);
-    record.address = address;
-    if (slots != nullptr) slots->push_back(i);
-  }
+  uint64_t estimate = std::min(live_record_estimate(), record_high_water());
+  live.reserve(estimate + estimate / 8);
+  if (slots != nullptr) slots->reserve(estimate + estimate / 8);
+  for_each_live_record([&](const AllocationRecord& record, uint64_t slot) {
+    live.push_back(record);
+    if (slots != nullptr) slots->push_back(slot);
+  });
   return live;
 }
 

@@ -5,6 +5,10 @@
 # uninstrumented run, with min..max.
 #
 #   bench/whole_program.sh BUILD_DIR [TOOL...]     tools: leakwatch valgrind heaptrack lsan
+# Workloads: churn threads cxx deep bigleak (bench/workloads/, built in
+#   BUILD_DIR/bench) and the real programs sqlite python gawk clang-format
+#   (Debian's binaries on inputs from bench/real_inputs.sh; LSan needs a
+#   rebuild, so it has no column for them).
 # Environment: N=5 repetitions, WORKLOADS="churn threads cxx deep bigleak",
 #   SLOW_N=1 for valgrind/heaptrack, SIZE_<workload>=… to override a size.
 set -uo pipefail
@@ -23,10 +27,25 @@ size_of() {
              deep) echo 7000000 ;; bigleak) echo 0 ;; esac
 }
 args_of() { if [ "$1" = threads ]; then echo "$(size_of threads) 4"; else size_of "$1"; fi; }
+is_real() { case $1 in sqlite|python|gawk|clang-format) return 0 ;; *) return 1 ;; esac; }
+inputs=$out/inputs
+case " $WORKLOADS " in *" sqlite "*|*" python "*|*" gawk "*|*" clang-format "*)
+  "$here/real_inputs.sh" "$inputs" ;;
+esac
+command_of() {  # workload -> the global array cmd
+  case $1 in
+    sqlite) cmd=(sqlite3 :memory: ".read $inputs/sales.sql") ;;
+    python) cmd=(/usr/bin/python3 "$inputs/churn.py" "${SIZE_python:-600000}") ;;
+    gawk) cmd=(gawk '{ for (i = 1; i <= NF; i++) n[$i]++ } END { k = 0; for (w in n) if (n[w] > 2) k++; print k }' "$inputs/words.txt") ;;
+    clang-format) cmd=(clang-format "$inputs/crushed.cpp") ;;
+    *) read -r -a cmd <<< "$1 $(args_of "$1")"; cmd[0]=$build/bench/bench_$1 ;;
+  esac
+}
 
 # LeakSanitizer needs its own build of each workload.
 if [[ " ${tools[*]} " == *" lsan "* ]]; then
   for w in $WORKLOADS; do
+    is_real "$w" && continue
     src=$here/workloads/$w.c; cc=clang
     [ -f "$src" ] || { src=$here/workloads/$w.cpp; cc=clang++; }
     $cc -O2 -g -fsanitize=leak "$src" -o "$out/$w.lsan" -lpthread
@@ -46,19 +65,18 @@ measure() {  # workload tool rep cmd...
 
 printf 'workload\ttool\trep\twall\trss\trc\n' > "$raw"
 for w in $WORKLOADS; do
-  prog=$build/bench/bench_$w
-  read -r -a args <<< "$(args_of "$w")"
+  command_of "$w"
   for rep in $(seq 1 "$N"); do
-    measure "$w" base "$rep" "$prog" "${args[@]}"
+    measure "$w" base "$rep" "${cmd[@]}"
     for tool in "${tools[@]}"; do
       case $tool in
         valgrind|heaptrack) [ "$rep" -le "$SLOW_N" ] || continue ;;
       esac
       case $tool in
-        leakwatch) measure "$w" leakwatch "$rep" "$leakwatch" run -- "$prog" "${args[@]}" ;;
-        valgrind) measure "$w" valgrind "$rep" valgrind --leak-check=full --log-file="$out/vg.log" "$prog" "${args[@]}" ;;
-        heaptrack) measure "$w" heaptrack "$rep" heaptrack -o "$out/ht.$w" "$prog" "${args[@]}" ;;
-        lsan) measure "$w" lsan "$rep" "$out/$w.lsan" "${args[@]}" ;;
+        leakwatch) measure "$w" leakwatch "$rep" "$leakwatch" run -- "${cmd[@]}" ;;
+        valgrind) measure "$w" valgrind "$rep" valgrind --leak-check=full --log-file="$out/vg.log" "${cmd[@]}" ;;
+        heaptrack) measure "$w" heaptrack "$rep" heaptrack -o "$out/ht.$w" "${cmd[@]}" ;;
+        lsan) is_real "$w" || measure "$w" lsan "$rep" "$out/$w.lsan" "${cmd[@]:1}" ;;
       esac
     done
   done

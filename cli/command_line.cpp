@@ -10,6 +10,7 @@
 #include <CLI/CLI.hpp>
 
 #include "analyze/state_file.h"
+#include "cli/check_command.h"
 #include "cli/cli_error.h"
 #include "cli/command_doc.h"
 #include "cli/diff_command.h"
@@ -163,6 +164,11 @@ int dispatch(int argc, char** argv) {
   report_flags.add_to(*report, true);
   std::string state_file;
   report->add_option("STATEFILE", state_file, "A <pid>-<image>.lwstate file.")->required();
+  uint64_t report_since_sequence = 0;
+  report->add_option("--since-sequence", report_since_sequence,
+                     "Check results only: report the blocks allocated at or after this allocation "
+                     "sequence number (__leakwatch_allocation_sequence).")
+      ->type_name("N");
 
   // Servers (docs/servers.md).
   CLI::App* top = app.add_subcommand("top", "Live view of a running process's outstanding memory.");
@@ -178,6 +184,19 @@ int dispatch(int argc, char** argv) {
   snapshot->add_option("PID", snapshot_request.pid, "A process started with leakwatch.")->required();
   snapshot->add_option("-o,--output", snapshot_request.output, "The snapshot file.")
       ->required()->type_name("FILE");
+  CLI::App* check = app.add_subcommand(
+      "check", "Classify the leaks of a running process now, without stopping it for long.");
+  GeneratedFlags check_flags;
+  check_flags.add_to(*check, true);
+  CheckRequest check_request;
+  check->add_option("PID", check_request.pid, "A process started with leakwatch (run or LD_PRELOAD).")
+      ->required();
+  check->add_option("--timeout", check_request.timeout_seconds,
+                    "Seconds to wait for the process to answer.")
+      ->default_str("30")->type_name("SECONDS");
+  check->add_option("--since-sequence", check_request.since_sequence,
+                    "Report only blocks allocated at or after this allocation sequence number.")
+      ->type_name("N");
   CLI::App* diff = app.add_subcommand("diff", "Sites that grew between two snapshots.");
   GeneratedFlags diff_flags;
   diff_flags.add_to(*diff, true);
@@ -216,7 +235,7 @@ int dispatch(int argc, char** argv) {
     if (run->parsed()) return usage_error(error.what(), kRunUsage, "leakwatch run");
     if (report->parsed()) return usage_error(error.what(), kReportUsage, "leakwatch report");
     if (mtrace->parsed()) return usage_error(error.what(), kMtraceUsage, "leakwatch mtrace");
-    return usage_error(error.what(), "leakwatch run|report|mtrace|top|snapshot|diff ...", "leakwatch");
+    return usage_error(error.what(), "leakwatch run|report|check|mtrace|top|snapshot|diff ...", "leakwatch");
   }
 
   if (run->parsed()) {
@@ -231,8 +250,12 @@ int dispatch(int argc, char** argv) {
   }
   if (top->parsed()) return top_command(top_request);
   if (snapshot->parsed()) return snapshot_command(snapshot_request);
+  if (check->parsed()) {
+    check_request.options = check_flags.given();
+    return check_command(check_request);
+  }
   if (diff->parsed()) return diff_command(DiffRequest{diff_before, diff_after, diff_flags.given()});
-  return report_command(ReportRequest{state_file, report_flags.given()});
+  return report_command(ReportRequest{state_file, report_flags.given(), report_since_sequence});
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include "analyze/snapshot.h"
 #include "analyze/state_file.h"
+#include "cli/check_command.h"
 #include "cli/progress.h"
 #include "cli/report_options.h"
 #include "cli/snapshot_command.h"
@@ -27,6 +28,9 @@ int report_command(const ReportRequest& request) {
   OptionList options =
       report_option_list(request.options, from_runtime != nullptr && strcmp(from_runtime, "1") == 0,
                          getenv(format::kEnvOptions));
+  if (is_check_result_file(request.state_file)) {  // an on-demand check's result
+    return report_check_result(request.state_file, options, request.since_sequence);
+  }
   std::vector<std::string> warnings;
   ReportOptions report_options = report_options_from(options, warnings);
   load_report_suppressions(report_options);  // a bad file is an error before anything else

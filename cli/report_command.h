@@ -2,6 +2,8 @@
 #ifndef LEAKWATCH_CLI_REPORT_COMMAND_H_
 #define LEAKWATCH_CLI_REPORT_COMMAND_H_
 
+#include <stdint.h>
+
 #include <string>
 
 #include "cli/option_string.h"
@@ -11,6 +13,7 @@ namespace leakwatch {
 struct ReportRequest {
   std::string state_file;
   OptionList options;  // from the command-line flags only
+  uint64_t since_sequence = 0;  // check results: only blocks allocated at or after it
 };
 
 // report_option_list() is `flags`, merged over LEAKWATCH_OPTIONS

@@ -157,11 +157,11 @@ TopSample take_top_sample(const StateFile& state, double time_seconds) {
   TopSample sample;
   sample.time_seconds = time_seconds;
   sample.counters = state.counters();
-  for (const format::AllocationRecord& record : state.live_records()) {
+  state.for_each_live_record([&](const format::AllocationRecord& record, uint64_t) {
     StackUsage& usage = sample.stacks[record.stack_id];
     usage.bytes += record.size;
     usage.blocks += 1;
-  }
+  });
   return sample;
 }
 

@@ -71,9 +71,10 @@ void LeakWatcher::sample() {
     detector_ = std::make_unique<LeakWatch>(config);
   }
   std::vector<WatchBlock> blocks;
-  for (const format::AllocationRecord& record : state_->live_records()) {
+  blocks.reserve(state_->live_record_estimate());
+  state_->for_each_live_record([&](const format::AllocationRecord& record, uint64_t) {
     blocks.push_back({record.stack_id, record.sequence, record.size});
-  }
+  });
   std::vector<SuspectedLeak> leaks = detector_->add_sample(monotonic_seconds(), blocks);
   for (const SuspectedLeak& leak : leaks) {
     fmt::print(out_, "{}\n", format_suspected_leak(leak, site_name(leak.stack_id)));

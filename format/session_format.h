@@ -175,7 +175,9 @@ struct SessionHeader {
   // main reaches glibc's exit without passing the runtime, so only the
   // parent (the CLI, through waitpid) learns that status.
   uint32_t exit_status_known;
-  uint32_t reserved32;
+  // The real-time signal that asks the runtime for an on-demand leak check
+  // (`leakwatch check`, runtime/scan/live_check.h); 0 = none installed.
+  uint32_t check_signal;
   uint64_t reserved[31];
   char executable[kMaxModulePath];      // /proc/self/exe at init
   char command_line[kMaxCommandLine];   // argv joined by spaces (truncated)

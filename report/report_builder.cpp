@@ -117,9 +117,11 @@ void apply_suppressions(Report& report, std::span<const Suppression> suppression
   }
 }
 
-Report build_report(const StateFile& state, std::vector<std::string>& warnings,
-                    const BuildProgress& on_progress) {
-  for (const std::string& warning : state.warnings()) warnings.push_back(warning);
+Report build_report_from_records(const StateFile& state,
+                                 std::span<const format::AllocationRecord> records,
+                                 std::span<const format::ReachClass> classes,
+                                 std::vector<std::string>& warnings,
+                                 const BuildProgress& on_progress) {
   Report report;
   report.process = process_info_from_header(state.header());
   report.summary = summary_from_counters(state.counters());
@@ -140,25 +142,6 @@ Report build_report(const StateFile& state, std::vector<std::string>& warnings,
     }
     return frames;
   };
-
-  std::vector<uint64_t> slots;
-  std::vector<format::AllocationRecord> records = state.live_records(&slots);
-  // The classes of the exit-time scan; a block allocated in a slot the scan
-  // saw free (after the scan, by a thread still running) stays unclassified.
-  std::vector<format::ReachClass> classes;
-  if (std::optional<ScanFile> scan = ScanFile::read(state.path(), warnings)) {
-    report.summary.classified = true;
-    report.summary.scan_duration_ns = scan->header().duration_ns;
-    report.summary.scan_threads_missed = scan->header().threads_missed;
-    if (scan->header().threads_missed > 0) {
-      warnings.push_back(fmt::format(
-          "{}: {} thread(s) did not stop for the reachability scan (signal blocked?); blocks "
-          "only they point to are reported as leaks",
-          state.path(), scan->header().threads_missed));
-    }
-    classes.reserve(slots.size());
-    for (uint64_t slot : slots) classes.push_back(scan->class_of(slot));
-  }
   std::vector<StackGroup> groups = group_by_stack(records, classes);
   uint64_t stacks_done = 0;
   uint64_t stacks_total = groups.size();
@@ -173,6 +156,34 @@ Report build_report(const StateFile& state, std::vector<std::string>& warnings,
   if (unknown_stacks > 0) {
     warnings.push_back(fmt::format("{}: {} stack id(s) out of range; their leaks show no frames",
                                    state.path(), unknown_stacks));
+  }
+  return report;
+}
+
+Report build_report(const StateFile& state, std::vector<std::string>& warnings,
+                    const BuildProgress& on_progress) {
+  for (const std::string& warning : state.warnings()) warnings.push_back(warning);
+  std::vector<uint64_t> slots;
+  std::vector<format::AllocationRecord> records = state.live_records(&slots);
+  // The classes of the exit-time scan; a block allocated in a slot the scan
+  // saw free (after the scan, by a thread still running) stays unclassified.
+  std::vector<format::ReachClass> classes;
+  std::optional<ScanFile> scan = ScanFile::read(state.path(), warnings);
+  if (scan) {
+    if (scan->header().threads_missed > 0) {
+      warnings.push_back(fmt::format(
+          "{}: {} thread(s) did not stop for the reachability scan (signal blocked?); blocks "
+          "only they point to are reported as leaks",
+          state.path(), scan->header().threads_missed));
+    }
+    classes.reserve(slots.size());
+    for (uint64_t slot : slots) classes.push_back(scan->class_of(slot));
+  }
+  Report report = build_report_from_records(state, records, classes, warnings, on_progress);
+  if (scan) {
+    report.summary.classified = true;
+    report.summary.scan_duration_ns = scan->header().duration_ns;
+    report.summary.scan_threads_missed = scan->header().threads_missed;
   }
   return report;
 }

@@ -26,6 +26,16 @@ using BuildProgress = std::function<void(uint64_t done, uint64_t total)>;
 Report build_report(const StateFile& state, std::vector<std::string>& warnings,
                     const BuildProgress& on_progress = {});
 
+// build_report_from_records() reports `records` (live blocks of `state`,
+// e.g. as an on-demand check copied them) with classes[i] for records[i]
+// (all unclassified when `classes` is empty); stacks, modules, counters and
+// process come from `state`.
+Report build_report_from_records(const StateFile& state,
+                                 std::span<const format::AllocationRecord> records,
+                                 std::span<const format::ReachClass> classes,
+                                 std::vector<std::string>& warnings,
+                                 const BuildProgress& on_progress = {});
+
 // apply_suppressions() removes from `report` the leak sites a suppression
 // matches (the first that matches takes the site), subtracts them from the
 // summary's leaked bytes and blocks, and records in report.suppressions

@@ -55,9 +55,50 @@ void __leakwatch_enable(void) __attribute__((weak));
 int __leakwatch_register_root_region(const void* p, size_t size) __attribute__((weak));
 int __leakwatch_unregister_root_region(const void* p, size_t size) __attribute__((weak));
 
+/* On-demand leak checks: the heap is classified now, as at exit, while the
+ * process keeps running (it is paused only to fork a copy-on-write image;
+ * see docs/servers.md). The report is rendered by the leakwatch CLI, outside
+ * the process, in the format the options choose.
+ *
+ * __leakwatch_allocation_sequence() - a number that the blocks this thread
+ * allocates from now on reach or exceed (the allocation order of records);
+ * blocks other threads allocate meanwhile may number lower. 0 without the
+ * runtime.
+ *
+ * __leakwatch_check_leaks() - checks now and reports the leaks among blocks
+ * allocated at or after `since_sequence` (0: all) to the file `report_path`
+ * (stderr when NULL). Returns 1 when leaks of the classes errors_for names
+ * (default definite and indirect) remain after suppressions, 0 when none,
+ * -1 when the check could not run.
+ *
+ * __leakwatch_do_leak_check() - LeakSanitizer's __lsan_do_leak_check: the
+ * first call checks; when it finds leaks it reports them and ends the
+ * process with error_exitcode (23 when that is 0); later calls and the
+ * check at exit do nothing.
+ *
+ * __leakwatch_do_recoverable_leak_check() - LeakSanitizer's
+ * __lsan_do_recoverable_leak_check: checks and reports now; returns 1 when
+ * it found leaks, else 0. May be called any number of times. */
+uint64_t __leakwatch_allocation_sequence(void) __attribute__((weak));
+int __leakwatch_check_leaks(uint64_t since_sequence, const char* report_path) __attribute__((weak));
+void __leakwatch_do_leak_check(void) __attribute__((weak));
+int __leakwatch_do_recoverable_leak_check(void) __attribute__((weak));
+
 #ifdef __cplusplus
 }
 #endif
+
+#define LEAKWATCH_ALLOCATION_SEQUENCE() \
+  (__leakwatch_allocation_sequence != 0 ? __leakwatch_allocation_sequence() : 0)
+#define LEAKWATCH_CHECK_LEAKS(since_sequence, report_path)                        \
+  (__leakwatch_check_leaks != 0 ? __leakwatch_check_leaks((since_sequence), (report_path)) \
+                                : -1)
+#define LEAKWATCH_DO_LEAK_CHECK()                                  \
+  do {                                                             \
+    if (__leakwatch_do_leak_check != 0) __leakwatch_do_leak_check(); \
+  } while (0)
+#define LEAKWATCH_DO_RECOVERABLE_LEAK_CHECK() \
+  (__leakwatch_do_recoverable_leak_check != 0 ? __leakwatch_do_recoverable_leak_check() : 0)
 
 #define LEAKWATCH_IGNORE_OBJECT(p)                            \
   do {                                                        \

@@ -189,6 +189,7 @@ InitState ensure_initialized() {
 }
 
 bool recording_enabled() { return __atomic_load_n(&g_recording, __ATOMIC_ACQUIRE); }
+void stop_recording_new_blocks() { __atomic_store_n(&g_recording, false, __ATOMIC_RELEASE); }
 bool report_rendered_by_parent() { return g_rendered_by_parent; }
 const char* cli_path() { return g_cli_path; }
 

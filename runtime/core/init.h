@@ -32,6 +32,12 @@ InitState ensure_initialized();
 // True while new blocks are recorded (false after a failed fork-child setup).
 bool recording_enabled();
 
+// From the exit scan on, blocks other threads allocate while the process
+// ends get no record: they did not exist when the scan classified the live
+// blocks, and would otherwise be reported as unclassified leaks. Frees
+// still unrecord. Hook-safe, async-signal-safe.
+void stop_recording_new_blocks();
+
 // Where the report is rendered: by the `leakwatch run` parent (true), or by
 // this process itself at exit (plain LD_PRELOAD use, forked children).
 bool report_rendered_by_parent();

@@ -4,8 +4,10 @@
 #include "format/session_format.h"
 #include "runtime/core/init.h"
 #include "runtime/core/options.h"
+#include "runtime/core/process_lifetime.h"
 #include "runtime/core/thread_state.h"
 #include "runtime/scan/exit_scan.h"
+#include "runtime/scan/live_check.h"
 #include "runtime/sys/sys.h"
 #include "runtime/sys/text.h"
 #include "runtime/table/allocation_table.h"
@@ -95,6 +97,48 @@ void render_own_report(StateFile& s) {
   }
 }
 
+uint32_t g_final_check_done;
+uint32_t g_check_report_lock;  // futex word: 1 while a check report is being rendered
+uint32_t g_next_request = 0x80000000u;  // above any PID, which `leakwatch check` requests use
+
+void lock_check_report() {
+  while (__atomic_exchange_n(&g_check_report_lock, 1, __ATOMIC_ACQUIRE) != 0) {
+    sys::futex_wait(&g_check_report_lock, 1, 10000000);
+  }
+}
+
+void unlock_check_report() {
+  __atomic_store_n(&g_check_report_lock, 0, __ATOMIC_RELEASE);
+  sys::futex_wake_all(&g_check_report_lock);
+}
+
+// Renders the check result file at `result` with the CLI. 1: leaks, 0: none,
+// -1: the CLI failed.
+int render_check_result(const char* result, uint64_t since_sequence, const char* report_path) {
+  const char* cli = cli_path();
+  if (cli[0] == '\0') return -1;
+  capture_report_environment();
+  char since_text[24];
+  TextBuffer since(since_text, sizeof since_text);
+  since.add_unsigned(since_sequence);
+  char exit_code_text[8];
+  TextBuffer exit_code(exit_code_text, sizeof exit_code_text);
+  exit_code.add_unsigned(kLeaksFoundExitCode);
+  // "--output=" with nothing after it: stderr, whatever LEAKWATCH_OPTIONS
+  // says (that file is the exit report's).
+  char output_flag[kMaxPath + 16];
+  TextBuffer output(output_flag, sizeof output_flag);
+  output.add("--output=").add(report_path != nullptr ? report_path : "");
+  if (output.truncated()) return -1;
+  const char* argv[] = {cli, "report", result, "--since-sequence", since.c_str(),
+                        "--error-exitcode", exit_code.c_str(), output.c_str(), nullptr};
+  int status = sys::spawn_and_wait(argv, g_child_env);
+  if (status < 0 || (status & 0x7f) != 0) return -1;
+  int code = (status >> 8) & 0xff;
+  if (code == kLeaksFoundExitCode) return 1;
+  return code == 0 ? 0 : -1;
+}
+
 // The destructor of this library runs in _dl_fini, after every atexit
 // handler and C++ static destructor, and after the main program's own
 // destructors: as late as the process lets a library run code.
@@ -110,8 +154,11 @@ __attribute__((destructor)) void leakwatch_at_exit() {
   // Classify the live blocks while the memory that points to them is still
   // intact: after freeres (its buffers are gone, not leaked) and before the
   // state says "exited" (a reader that sees kExited finds the scan file).
-  if (options().detect_reachability) {
+  if (final_leak_check_done()) {
+    ignore_all_live_blocks();  // LeakSanitizer: after __lsan_do_leak_check, no exit check
+  } else if (options().detect_reachability) {
     ReentryGuard guard(t);
+    stop_recording_new_blocks();
     run_exit_scan(s);
   }
   fmt::SessionHeader* h = s.header();
@@ -129,8 +176,47 @@ __attribute__((destructor)) void leakwatch_at_exit() {
 
 // Runs as early as the loader allows, so that init (which reads the
 // environment) happens before the program's own constructors start threads.
-__attribute__((constructor(101))) void leakwatch_early_init() { ensure_initialized(); }
+__attribute__((constructor(101))) void leakwatch_early_init() {
+  if (ensure_initialized() == InitState::kTracking && recording_enabled()) {
+    install_check_signal(state_file());
+  }
+}
 
 }  // namespace
+
+int check_and_report(uint64_t since_sequence, const char* report_path) {
+  StateFile& s = state_file();
+  if (init_state() != InitState::kTracking || s.base == nullptr || !recording_enabled()) return -1;
+  ThreadState& t = this_thread();
+  ReentryGuard guard(t);
+  if (!guard.acquired()) return -1;
+  flush_counters(t);
+  lock_check_report();
+  uint32_t request = __atomic_fetch_add(&g_next_request, 1, __ATOMIC_RELAXED);
+  char result[kMaxPath];
+  result[0] = '\0';
+  int rc = -1;
+  if (run_live_check(s, request, result, sizeof result)) {
+    rc = render_check_result(result, since_sequence, report_path);
+  }
+  if (result[0] != '\0') sys::unlink_path(result);
+  unlock_check_report();
+  return rc;
+}
+
+void note_final_leak_check() { __atomic_store_n(&g_final_check_done, 1, __ATOMIC_RELEASE); }
+bool final_leak_check_done() { return __atomic_load_n(&g_final_check_done, __ATOMIC_ACQUIRE) != 0; }
+
+void ignore_all_live_blocks() {
+  StateFile& s = state_file();
+  if (s.base == nullptr) return;
+  uint64_t high_water = __atomic_load_n(&s.header()->record_high_water, __ATOMIC_ACQUIRE);
+  if (high_water > fmt::kMaxRecords) high_water = fmt::kMaxRecords;
+  fmt::AllocationRecord* records = s.records();
+  for (uint64_t slot = 0; slot < high_water; ++slot) {
+    if (__atomic_load_n(&records[slot].address, __ATOMIC_ACQUIRE) == 0) continue;
+    records[slot].kind = records[slot].kind | fmt::kAllocKindIgnoredFlag;
+  }
+}
 
 }  // namespace leakwatch::rt

@@ -2,9 +2,12 @@
 #include "include/leakwatch/leakwatch.h"
 
 #include "runtime/core/init.h"
+#include "runtime/core/options.h"
+#include "runtime/core/process_lifetime.h"
 #include "runtime/core/thread_state.h"
 #include "runtime/interpose/block_header.h"
 #include "runtime/scan/root_regions.h"
+#include "runtime/sys/sys.h"
 #include "runtime/table/allocation_table.h"
 #include "runtime/table/state_file.h"
 
@@ -81,4 +84,43 @@ LEAKWATCH_EXPORT int __leakwatch_register_root_region(const void* p, size_t size
 }
 LEAKWATCH_EXPORT int __leakwatch_unregister_root_region(const void* p, size_t size) {
   return rt::unregister_root_region(reinterpret_cast<uint64_t>(p), size) ? 0 : -1;
+}
+
+// --- On-demand leak checks (runtime/scan/live_check.h). ---
+
+LEAKWATCH_EXPORT uint64_t __leakwatch_allocation_sequence(void) {
+  if (__leakwatch_is_active() == 0) return 0;
+  return rt::start_sequence_chunk(rt::this_thread());
+}
+
+LEAKWATCH_EXPORT int __leakwatch_check_leaks(uint64_t since_sequence, const char* report_path) {
+  return rt::check_and_report(since_sequence, report_path);
+}
+
+namespace {
+
+// LeakSanitizer's __lsan_do_leak_check: the first call checks; leaks end
+// the process with the error exit code; later calls, and the check at
+// exit, do nothing.
+void do_final_leak_check() {
+  if (__leakwatch_is_active() == 0 || rt::final_leak_check_done()) return;
+  rt::note_final_leak_check();
+  if (rt::check_and_report(0, nullptr) != 1) return;
+  rt::ignore_all_live_blocks();  // reported already: the exit report must not repeat it
+  long code = rt::options().error_exitcode;
+  rt::sys::exit_now(static_cast<int>(code != 0 ? code : rt::kLeaksFoundExitCode));
+}
+
+int do_recoverable_leak_check() {
+  if (__leakwatch_is_active() == 0 || rt::final_leak_check_done()) return 0;
+  return rt::check_and_report(0, nullptr) == 1 ? 1 : 0;
+}
+
+}  // namespace
+
+LEAKWATCH_EXPORT void __lsan_do_leak_check(void) { do_final_leak_check(); }
+LEAKWATCH_EXPORT int __lsan_do_recoverable_leak_check(void) { return do_recoverable_leak_check(); }
+LEAKWATCH_EXPORT void __leakwatch_do_leak_check(void) { do_final_leak_check(); }
+LEAKWATCH_EXPORT int __leakwatch_do_recoverable_leak_check(void) {
+  return do_recoverable_leak_check();
 }

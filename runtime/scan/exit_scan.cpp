@@ -1,15 +1,14 @@
 #include "runtime/scan/exit_scan.h"
 
-#include <dlfcn.h>
 #include <fcntl.h>
-#include <link.h>
 
 #include "format/scan_format.h"
 #include "format/session_format.h"
 #include "runtime/core/options.h"
 #include "runtime/scan/heap_marker.h"
+#include "runtime/scan/live_check.h"
 #include "runtime/scan/memory_map.h"
-#include "runtime/scan/root_regions.h"
+#include "runtime/scan/root_scan.h"
 #include "runtime/scan/thread_stop.h"
 #include "runtime/sys/sys.h"
 #include "runtime/sys/text.h"
@@ -21,177 +20,10 @@ namespace {
 namespace fmt = leakwatch::format;
 
 inline constexpr uint64_t kStopTimeoutNs = 1000000000;  // 1 s for every thread to park
-inline constexpr uint64_t kRedZone = 128;               // x86-64 ABI: live data below %rsp
-
-struct Range {
-  uint64_t begin;
-  uint64_t end;
-  bool libc = false;  // a segment of libc.so.6, which holds malloc's main arena
-};
-
-// Writable segments of the loaded objects, collected before the threads
-// stop: dl_iterate_phdr takes the loader lock, which a parked thread may hold.
-inline constexpr uint32_t kMaxSegments = 8192;
-Range g_segments[kMaxSegments];
-uint32_t g_segment_count;
 
 // The exit point (note_exit_stack).
 uint32_t g_exit_tid;
 uint64_t g_exit_sp;
-
-int collect_segments(struct dl_phdr_info* info, size_t, void*) {
-  auto self = reinterpret_cast<uint64_t>(&run_exit_scan);
-  for (int i = 0; i < info->dlpi_phnum; ++i) {  // the runtime's own data holds no program pointers
-    const ElfW(Phdr)& ph = info->dlpi_phdr[i];
-    uint64_t begin = info->dlpi_addr + ph.p_vaddr;
-    if (ph.p_type == PT_LOAD && self >= begin && self < begin + ph.p_memsz) return 0;
-  }
-  for (int i = 0; i < info->dlpi_phnum; ++i) {
-    const ElfW(Phdr)& ph = info->dlpi_phdr[i];
-    if (ph.p_type != PT_LOAD || (ph.p_flags & PF_W) == 0 || g_segment_count == kMaxSegments) {
-      continue;
-    }
-    uint64_t begin = info->dlpi_addr + ph.p_vaddr;
-    const char* name = info->dlpi_name != nullptr ? info->dlpi_name : "";
-    size_t len = text_length(name);
-    bool libc = len >= 9 && text_equal(name + len - 9, "libc.so.6");
-    g_segments[g_segment_count++] = Range{begin, begin + ph.p_memsz, libc};
-  }
-  return 0;
-}
-
-// Where a thread's static TLS sits relative to its thread pointer. On
-// x86-64 (TLS_TCB_AT_TP) glibc allocates `static_size` bytes ending with the
-// TCB (struct pthread, `tcb_size` bytes) at the thread pointer, the static
-// TLS blocks below it: [tp + tcb_size - static_size, tp + tcb_size).
-// _dl_get_tls_static_info is what LeakSanitizer uses too.
-struct TlsLayout {
-  uint64_t static_size = 0;
-  uint64_t tcb_size = 0;
-  bool approximate = false;
-};
-
-TlsLayout find_tls_layout() {
-  TlsLayout layout;
-  using GetTlsStaticInfo = void (*)(size_t*, size_t*);
-  auto get_info = reinterpret_cast<GetTlsStaticInfo>(dlsym(RTLD_DEFAULT, "_dl_get_tls_static_info"));
-  auto* pthread_size = static_cast<const uint32_t*>(dlsym(RTLD_DEFAULT, "_thread_db_sizeof_pthread"));
-  if (get_info != nullptr && pthread_size != nullptr) {
-    size_t size = 0;
-    size_t align = 0;
-    get_info(&size, &align);
-    layout.static_size = size;
-    layout.tcb_size = *pthread_size;
-  }
-  if (layout.static_size == 0 || layout.tcb_size == 0 || layout.tcb_size > layout.static_size) {
-    // Approximation: 64 KiB below the TCB and 4 KiB of it, clamped to the
-    // mapping (over-scanning can only hide leaks, never invent them).
-    layout.static_size = 68 * 1024;
-    layout.tcb_size = 4096;
-    layout.approximate = true;
-  }
-  return layout;
-}
-
-struct ScanContext {
-  HeapMarker marker;
-  MemoryMap maps;
-  TlsLayout tls;
-};
-
-bool readable_word(const ScanContext& c, uint64_t address) {
-  const MapRange* r = c.maps.find(address);
-  return r != nullptr && r->readable && address + 8 <= r->end;
-}
-
-void scan_readable(ScanContext& c, uint64_t begin, uint64_t end) {
-  while (begin < end) {
-    uint64_t stop = end;
-    if (!c.maps.clamp(&begin, &stop)) {
-      // Not mapped (or unreadable): skip to the next mapping.
-      const MapRange* r = c.maps.find(begin);
-      if (r != nullptr) {
-        begin = r->end;
-        continue;
-      }
-      return;
-    }
-    c.marker.scan_root(begin, stop);
-    begin = stop;
-  }
-}
-
-// A thread interrupted by a signal may keep live data in the red zone below
-// its stack pointer; the scanning thread's own stack starts at `sp`.
-// glibc's main arena (struct malloc_state, in libc's .data) points at the
-// chunk headers of free chunks and of the top chunk, which lie inside the
-// tail of the live block before them: as roots they would make the last
-// block before each free chunk a "possible" leak, or "reachable". It is not
-// exported; find it by its `next` field, which points back at the arena
-// itself in a one-arena process and at the arena list in others (glibc 2.26
-// to 2.38 layout: mutex, flags, have_fastchunks, fastbinsY[10], top,
-// last_remainder, bins[254], binmap[4], next). The arena is skipped.
-inline constexpr uint64_t kArenaTopOffset = 96;
-inline constexpr uint64_t kArenaNextOffset = 2160;
-inline constexpr uint64_t kArenaSize = 2200;
-
-uint64_t find_main_arena(const ScanContext& c, uint64_t begin, uint64_t end) {
-  for (uint64_t at = (begin + 7) & ~uint64_t{7}; at + 8 <= end; at += 8) {
-    if (at < begin + kArenaNextOffset) continue;
-    uint64_t arena = at - kArenaNextOffset;
-    if (arena + kArenaSize > end) break;
-    if (*reinterpret_cast<const uint64_t*>(arena + kArenaTopOffset) == 0) continue;
-    // Follow the circular arena list (one hop per thread arena) back here.
-    uint64_t next = *reinterpret_cast<const uint64_t*>(at);
-    for (int hops = 0; hops < 256 && next != arena; ++hops) {
-      if ((next & 7) != 0 || !readable_word(c, next + kArenaNextOffset)) break;
-      next = *reinterpret_cast<const uint64_t*>(next + kArenaNextOffset);
-    }
-    if (next == arena) return arena;
-  }
-  return 0;
-}
-
-void scan_stack(ScanContext& c, uint64_t sp, uint64_t red_zone) {
-  const MapRange* r = c.maps.find(sp);
-  if (r == nullptr || !r->readable) return;
-  uint64_t begin = sp - red_zone >= r->start ? sp - red_zone : r->start;
-  c.marker.scan_root(begin, r->end);
-}
-
-void scan_segment(ScanContext& c, const Range& segment) {
-  if (!segment.libc) {
-    scan_readable(c, segment.begin, segment.end);
-    return;
-  }
-  uint64_t begin = segment.begin;
-  uint64_t end = segment.end;
-  if (!c.maps.clamp(&begin, &end)) return;  // libc's data is one readable run
-  uint64_t arena = find_main_arena(c, begin, end);
-  if (arena == 0) {
-    c.marker.scan_root(begin, end);
-    return;
-  }
-  c.marker.scan_root(begin, arena);
-  c.marker.scan_root(arena + kArenaSize, end);
-  scan_readable(c, end, segment.end);
-}
-
-void scan_tls(ScanContext& c, uint64_t tp) {
-  if (tp == 0) return;
-  uint64_t end = tp + c.tls.tcb_size;
-  scan_readable(c, end - c.tls.static_size, end);
-  // The TCB's dtv field (tcbhead_t: tcb, dtv, ...) points one entry (16
-  // bytes) past the start of the DTV glibc calloc()s for each new thread, so
-  // as a plain word it would make the DTV a "possible" leak (Valgrind
-  // suppresses this one; LeakSanitizer treats loader allocations as live).
-  // Count it as a start pointer.
-  if (readable_word(c, tp + 8)) {
-    uint64_t dtv_start = *reinterpret_cast<const uint64_t*>(tp + 8) - 16;
-    auto at = reinterpret_cast<uint64_t>(&dtv_start);
-    c.marker.scan_root(at, at + sizeof dtv_start);
-  }
-}
 
 bool write_scan_file(const StateFile& state, const HeapMarker& marker, uint64_t high_water,
                      fmt::ScanHeader& header) {
@@ -225,60 +57,38 @@ bool write_scan_file(const StateFile& state, const HeapMarker& marker, uint64_t 
 // locals are never roots.
 __attribute__((noinline)) bool scan_with_threads_stopped(StateFile& state, uint64_t sp,
                                                          uint64_t started_ns, ThreadStop& stop) {
-  static ScanContext c;  // static: the marker's mapped arrays are not on the scanned stack
-  c = ScanContext{};
-  c.tls = find_tls_layout();
+  // Static: the marker's mapped arrays are not on the scanned stack.
+  static HeapMarker marker;
+  static MemoryMap maps;
+  marker = HeapMarker{};
+  maps = MemoryMap{};
   fmt::ScanHeader header{};
   copy_bytes(header.magic, fmt::kScanMagic, sizeof header.magic);
   header.version = fmt::kScanFormatVersion;
   header.header_size = sizeof header;
-  if (c.tls.approximate) header.flags |= fmt::kScanFlagTlsApproximate;
 
   uint64_t high_water = __atomic_load_n(&state.header()->record_high_water, __ATOMIC_ACQUIRE);
   if (high_water > fmt::kMaxRecords) high_water = fmt::kMaxRecords;
-  if (!c.maps.load() || !c.marker.init(state.records(), high_water, options().scan_unaligned)) {
-    c.maps.release();
-    return false;
-  }
-  for (uint32_t i = 0; i < g_segment_count; ++i) scan_segment(c, g_segments[i]);
-  // Regions the program registered, and the contents of blocks it asked to
-  // ignore (LeakSanitizer's interface): roots like the data segments.
-  uint32_t regions = root_region_count();
-  for (uint32_t i = 0; i < regions; ++i) {
-    RootRegion r = root_region(i);
-    scan_readable(c, r.begin, r.end);
-  }
-  const fmt::AllocationRecord* records = state.records();
-  for (uint64_t slot = 0; slot < high_water; ++slot) {
-    const fmt::AllocationRecord& rec = records[slot];
-    uint64_t address = __atomic_load_n(&rec.address, __ATOMIC_ACQUIRE);
-    if (address != 0 && (rec.kind & fmt::kAllocKindIgnoredFlag)) {
-      c.marker.scan_root(address, address + rec.size);
-    }
-  }
   // The exiting thread: from its exit point when it passed one (its
   // registers there belonged to frames that are gone), else from here, with
   // the registers spilled into the caller's frame.
   bool at_exit_point = __atomic_load_n(&g_exit_tid, __ATOMIC_ACQUIRE) == sys::current_tid() &&
                        g_exit_sp > sp;
-  scan_stack(c, at_exit_point ? g_exit_sp : sp, 0);
-  scan_tls(c, reinterpret_cast<uint64_t>(__builtin_thread_pointer()));
-  for (uint32_t i = 0; i < stop.count; ++i) {
-    StoppedThread& t = stop.threads[i];
-    if (__atomic_load_n(&t.state, __ATOMIC_ACQUIRE) != kThreadStopped) continue;
-    auto regs = reinterpret_cast<uint64_t>(t.registers);
-    c.marker.scan_root(regs, regs + sizeof t.registers);
-    scan_stack(c, t.stack_pointer, kRedZone);
-    scan_tls(c, t.thread_pointer);
+  CallerRoots caller;
+  caller.stack_pointer = at_exit_point ? g_exit_sp : sp;
+  caller.thread_pointer = reinterpret_cast<uint64_t>(__builtin_thread_pointer());
+  if (!classify_heap(marker, maps, state.records(), high_water, caller, stop, &header.flags)) {
+    marker.release();
+    maps.release();
+    return false;
   }
-  c.marker.finish();
   header.duration_ns = sys::monotonic_ns() - started_ns;
-  header.scanned_bytes = c.marker.scanned_bytes();
+  header.scanned_bytes = marker.scanned_bytes();
   header.threads_stopped = stop.stopped;
   header.threads_missed = stop.missed;
-  bool ok = write_scan_file(state, c.marker, high_water, header);
-  c.marker.release();
-  c.maps.release();
+  bool ok = write_scan_file(state, marker, high_water, header);
+  marker.release();
+  maps.release();
   return ok;
 }
 
@@ -300,9 +110,10 @@ bool scan_file_path(const char* state_path, char* out, unsigned long size) {
 
 __attribute__((noinline)) bool run_exit_scan(StateFile& state) {
   uint64_t started = sys::monotonic_ns();
-  g_segment_count = 0;
-  dl_iterate_phdr(collect_segments, nullptr);
-  find_tls_layout();  // resolves with dlsym (loader lock) before anyone is parked
+  // A check that is running finishes first (its image is forked by then).
+  bool locked = acquire_scan_lock();
+  reap_check_children();
+  prepare_root_scan();
   ThreadStop stop;
   bool stopped = stop_other_threads(&stop, kStopTimeoutNs);
   // The callee-saved registers may hold the only copy of a pointer: spill
@@ -322,6 +133,7 @@ __attribute__((noinline)) bool run_exit_scan(StateFile& state) {
   bool ok = scan_with_threads_stopped(state, sp, started, stop);
   if (stopped) resume_threads(&stop);
   asm volatile("" : : "r"(registers) : "memory");  // keep the spill alive until here
+  if (locked) release_scan_lock();
   return ok;
 }
 

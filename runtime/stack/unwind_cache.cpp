@@ -5,6 +5,7 @@
 
 #include "format/session_format.h"
 #include "runtime/core/options.h"
+#include "runtime/scan/memory_map.h"
 #include "runtime/stack/stack_capture.h"
 #include "runtime/stack/stack_depot.h"
 #include "runtime/sys/sys.h"
@@ -34,7 +35,21 @@ namespace fmt = leakwatch::format;
 inline constexpr uint32_t kWays = 4;
 inline constexpr uint32_t kSets = 128;  // power of two
 inline constexpr uint32_t kEntries = kWays * kSets;
-inline constexpr uint64_t kCacheBytes = sizeof(UnwindCacheEntry) * kEntries;
+// A call site must miss twice before it is unwound with slots and cached: a
+// bit per hash of (return address, stack pointer) remembers the first miss.
+inline constexpr uint32_t kSeenBits = 1u << 15;
+inline constexpr uint64_t kEntriesBytes = sizeof(UnwindCacheEntry) * kEntries;
+// The extent of the mapping the thread's stack pointer was last found in:
+// scanning for return-address slots never reads past its end.
+struct StackExtent {
+  uintptr_t low;
+  uintptr_t high;
+  uint32_t lookups;  // /proc/self/maps reads so far (bounded per thread)
+};
+inline constexpr uint32_t kMaxExtentLookups = 64;
+inline constexpr uint64_t kCacheBytes = kEntriesBytes + kSeenBits / 8 + sizeof(StackExtent);
+// Frames captured beyond the recorded depth to find a scan terminator.
+inline constexpr uint32_t kTerminatorFrames = 8;
 // Slots further than this above the caller's stack pointer are not cached
 // (a frame that large is rare, and the offset must fit in 32 bits).
 inline constexpr uintptr_t kMaxSlotDistance = uintptr_t{1} << 30;
@@ -93,6 +108,87 @@ uint32_t unwind_with_slots(CallSite site, uintptr_t* pcs, uint32_t* offsets, uin
   return depth;
 }
 
+// True the first time (modulo hash collisions) a call site misses the cache.
+// Deep recursive programs (parsers, compilers) reach most allocation sites
+// at a new stack pointer each time; unwinding those with unw_step to learn
+// their slots costs libunwind a dl_iterate_phdr per frame once its small
+// register-state cache thrashes, for an entry that would never hit.
+// unw_backtrace's per-address frame cache makes the first miss cheap.
+bool first_miss(UnwindCacheEntry* cache, CallSite site) {
+  auto* seen = reinterpret_cast<uint64_t*>(reinterpret_cast<unsigned char*>(cache) + kEntriesBytes);
+  uint64_t h = (site.return_address * 0x9e3779b97f4a7c15ull) ^ (site.stack_pointer * 0xc2b2ae3d27d4eb4full);
+  uint32_t bit = static_cast<uint32_t>(h >> 40) & (kSeenBits - 1);
+  uint64_t mask = uint64_t{1} << (bit % 64);
+  uint64_t& word = seen[bit / 64];
+  if (word & mask) return false;
+  word |= mask;
+  return true;
+}
+
+StackExtent& extent_of(UnwindCacheEntry* cache) {
+  return *reinterpret_cast<StackExtent*>(reinterpret_cast<unsigned char*>(cache) + kEntriesBytes +
+                                         kSeenBits / 8);
+}
+
+// True when [stack_pointer, *high) is mapped readable; sets *high.
+bool stack_extent(UnwindCacheEntry* cache, uintptr_t stack_pointer, uintptr_t* high) {
+  StackExtent& e = extent_of(cache);
+  if (stack_pointer < e.low || stack_pointer >= e.high) {
+    if (e.lookups >= kMaxExtentLookups) return false;
+    ++e.lookups;
+    MemoryMap map;
+    bool found = false;
+    if (map.load()) {
+      if (const MapRange* range = map.find(stack_pointer); range != nullptr && range->readable) {
+        e.low = range->start;
+        e.high = range->end;
+        found = true;
+      }
+    }
+    map.release();
+    if (!found) return false;
+  }
+  *high = e.high;
+  return true;
+}
+
+// Finds the slots of frames 1..count-1 of `pcs` (frame 0 returns through
+// stack_pointer - 8) by scanning the stack upward for their return
+// addresses, instead of stepping through every frame's unwind rules.
+// A word equal to a return address of the stack but not the one expected
+// next is a stale copy (an older call's, left in a frame's locals): then the
+// slots are ambiguous and nothing is cached. The scan ends at the first
+// occurrence of the terminator, pcs[count - 1], a value no other frame
+// holds; the offsets returned are exact for frames before it, so callers
+// store only those (except at the outermost frame, whose return address the
+// program start code alone ever writes).
+bool slots_by_scan(uintptr_t stack_pointer, uintptr_t high, const uintptr_t* pcs, uint32_t count,
+                   uint32_t* offsets) {
+  // Open-addressed set of the frames' return addresses.
+  constexpr uint32_t kSetSize = 256;  // > 2 * (kMaxStackDepth + kTerminatorFrames)
+  uintptr_t set[kSetSize] = {};
+  auto slot_of = [](uintptr_t v) { return static_cast<uint32_t>((v * 0x9e3779b97f4a7c15ull) >> 56); };
+  for (uint32_t i = 1; i < count; ++i) {
+    if (pcs[i] == 0) return false;
+    uint32_t k = slot_of(pcs[i]);
+    while (set[k] != 0 && set[k] != pcs[i]) k = (k + 1) % kSetSize;
+    set[k] = pcs[i];
+  }
+  uintptr_t limit = high;
+  if (limit - stack_pointer > kMaxSlotDistance) limit = stack_pointer + kMaxSlotDistance;
+  uint32_t next = 1;
+  for (uintptr_t a = stack_pointer; next < count && a + sizeof(uintptr_t) <= limit;
+       a += sizeof(uintptr_t)) {
+    uintptr_t w = *reinterpret_cast<const uintptr_t*>(a);
+    uint32_t k = slot_of(w);
+    while (set[k] != 0 && set[k] != w) k = (k + 1) % kSetSize;
+    if (set[k] == 0 || w == 0) continue;  // not a return address of this stack
+    if (w != pcs[next]) return false;      // a stale copy: ambiguous
+    offsets[next++] = static_cast<uint32_t>(a - stack_pointer);
+  }
+  return next == count;
+}
+
 UnwindCacheEntry* cache_of(ThreadState& t) {
   if (t.unwind_cache == nullptr && !t.exiting) {
     t.unwind_cache = static_cast<UnwindCacheEntry*>(sys::map_anonymous(kCacheBytes));
@@ -117,28 +213,61 @@ uint32_t stack_id_for_call(ThreadState& t, CallSite site, uint32_t max_depth) {
     }
   }
 
+  // Misses are unwound with unw_backtrace, whose per-address frame cache
+  // stays fast in large programs (unw_step's register-state cache holds 128
+  // addresses and each of its misses walks the loaded objects). Its frames
+  // past the recorded depth terminate the slot scan.
+  uintptr_t extended[fmt::kMaxStackDepth + kTerminatorFrames];
+  uint32_t want = max_depth + kTerminatorFrames;
+  if (want > fmt::kMaxStackDepth) want = fmt::kMaxStackDepth;
+  uint32_t captured = capture_stack(site.return_address, extended, want);
+  if (captured == 0) return 0;
+  uint32_t depth = captured < max_depth ? captured : max_depth;
+  uint32_t id = intern_stack(t, extended, depth);
+  if (set == nullptr || id == 0 || extended[0] != site.return_address || depth < 2 ||
+      first_miss(cache, site)) {
+    return id;  // a tail call into the hook, or not seen before: not cached
+  }
+  // The terminator: the first frame at or past the recorded depth whose
+  // return address no earlier frame has (the outermost frame if the stack
+  // ended within the recorded depth).
+  uint32_t count = 0;
+  if (captured <= max_depth && captured < want) {
+    count = captured;
+  } else {
+    for (uint32_t j = depth; j < captured && count == 0; ++j) {
+      bool unique = true;
+      for (uint32_t i = 1; i < j && unique; ++i) unique = extended[i] != extended[j];
+      if (unique) count = j + 1;
+    }
+  }
   uint32_t offsets[fmt::kMaxStackDepth];
-  bool cacheable = false;
-  uint32_t depth = unwind_with_slots(site, pcs, offsets, max_depth, &cacheable);
-  if (depth == 0) {
-    pcs[0] = site.return_address;
-    depth = 1;
-    cacheable = false;
+  if (count == 0) {
+    // Recursion past the recorded depth leaves no terminator: unw_step
+    // knows each frame's stack pointer, at a higher price.
+    bool cacheable = false;
+    uint32_t stepped = unwind_with_slots(site, pcs, offsets, max_depth, &cacheable);
+    if (!cacheable || stepped != depth || intern_stack(t, pcs, stepped) != id) return id;
+  } else {
+    // A stale return address in the way makes the slots ambiguous: not
+    // cached (stepping instead costs more than the misses it would save).
+    uintptr_t high = 0;
+    if (!stack_extent(cache, site.stack_pointer, &high) ||
+        !slots_by_scan(site.stack_pointer, high, extended, count, offsets)) {
+      return id;
+    }
   }
-  uint32_t id = intern_stack(t, pcs, depth);
-  if (set != nullptr && cacheable && id != 0) {
-    // Round-robin replacement within the set.
-    UnwindCacheEntry* entry = &set[set[0].next_victim % kWays];
-    set[0].next_victim = (set[0].next_victim + 1) % kWays;
-    entry->return_address = site.return_address;
-    entry->stack_pointer = site.stack_pointer;
-    entry->stack_id = id;
-    entry->depth = depth;
-    // The depot may have interned it under a newer epoch; store what it used.
-    entry->module_epoch =
-        reinterpret_cast<const fmt::StackEntry*>(state_file().frames() + id)->module_epoch;
-    for (uint32_t i = 1; i < depth; ++i) entry->slot_offset[i] = offsets[i];
-  }
+  // Round-robin replacement within the set.
+  UnwindCacheEntry* entry = &set[set[0].next_victim % kWays];
+  set[0].next_victim = (set[0].next_victim + 1) % kWays;
+  entry->return_address = site.return_address;
+  entry->stack_pointer = site.stack_pointer;
+  entry->stack_id = id;
+  entry->depth = depth;
+  // The depot may have interned it under a newer epoch; store what it used.
+  entry->module_epoch =
+      reinterpret_cast<const fmt::StackEntry*>(state_file().frames() + id)->module_epoch;
+  for (uint32_t i = 1; i < depth; ++i) entry->slot_offset[i] = offsets[i];
   return id;
 }
 

@@ -147,6 +147,11 @@ uint32_t record_allocation(ThreadState& t, uintptr_t address, uint64_t size,
   return slot;
 }
 
+uint64_t start_sequence_chunk(ThreadState& t) {
+  t.sequence_next = t.sequence_end;  // the next block takes a fresh chunk, above every earlier one
+  return __atomic_load_n(&g_sequence, __ATOMIC_RELAXED);
+}
+
 void update_allocation(ThreadState& t, uint32_t slot, uintptr_t new_address, uint64_t old_size,
                        uint64_t new_size, uint32_t stack_id) {
   fmt::AllocationRecord& rec = state_file().records()[slot];

@@ -29,6 +29,10 @@ void update_allocation(ThreadState& t, uint32_t slot, uintptr_t new_address, uin
 // does not hold that address (a block from before a fork, or a stale header).
 bool lookup_allocation(uint32_t slot, uintptr_t address, uint64_t* size, format::AllocKind* kind);
 
+// Returns a sequence number no block allocated so far has reached from
+// this thread's chunk or an earlier one: this thread's next blocks are
+// numbered at or above it (other threads' may still use older chunks).
+uint64_t start_sequence_chunk(ThreadState& t);
 // Removes the record. `recycle` false leaves the slot unused rather than
 // touching the thread's cache (used when the guard was already held, e.g. in
 // a signal handler that interrupted the runtime). Hook-safe.

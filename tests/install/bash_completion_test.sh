@@ -47,7 +47,7 @@ expect_contains() {  # expect_contains DESCRIPTION WORD-EXPECTED WORD...
   fi
 }
 
-expect "subcommands" "diff mtrace report run snapshot top" leakwatch ""
+expect "subcommands" "check diff mtrace report run snapshot top" leakwatch ""
 expect "subcommand prefix" "report run" leakwatch r
 expect "flag prefix" "--format" leakwatch run --form
 expect "formats" "html json sarif text valgrind-xml" leakwatch run --format ""
@@ -60,6 +60,7 @@ expect "flag value skipped" "state.lwstate" leakwatch report --max-frames-shown 
 expect "no completion for a number" "" leakwatch run --stack-depth ""
 expect_contains "PIDs" "$$" leakwatch top ""
 expect_contains "PIDs after a flag" "$$" leakwatch snapshot -o x.snap ""
+expect_contains "PIDs for check" "$$" leakwatch check --timeout 5 ""
 expect_contains "the program after run" "bash" leakwatch run --stack-depth 4 bas
 expect_contains "the program after --" "bash" leakwatch run -- bas
 expect_contains "global flags" "--version" leakwatch --v

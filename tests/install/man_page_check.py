@@ -10,7 +10,7 @@ import shutil
 import subprocess
 import sys
 
-COMMANDS = ["run", "report", "top", "snapshot", "diff", "mtrace"]
+COMMANDS = ["run", "report", "top", "snapshot", "check", "diff", "mtrace"]
 
 
 def fail(message):
