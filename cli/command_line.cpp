@@ -12,6 +12,7 @@
 #include "analyze/state_file.h"
 #include "cli/check_command.h"
 #include "cli/cli_error.h"
+#include "cli/command_doc.h"
 #include "cli/diff_command.h"
 #include "cli/mtrace_command.h"
 #include "cli/option_table.h"
@@ -215,6 +216,13 @@ int dispatch(int argc, char** argv) {
       ->type_name("PROGRAM");
 
   std::vector<std::string> args(argv, argv + argc);
+  // Hidden: the build makes leakwatch(1) and the bash completion with these.
+  if (args.size() == 2 && (args[1] == "--help-man" || args[1] == "--help-bash-completion")) {
+    CliDoc doc = describe_cli(app);
+    std::string text = args[1] == "--help-man" ? format_man_page(doc) : format_bash_completion(doc);
+    fwrite(text.data(), 1, text.size(), stdout);
+    return 0;
+  }
   RunSplit split = split_run_command(args, run_flags.value_flags());
   std::vector<char*> parse_argv;
   for (std::string& arg : split.leakwatch_args) parse_argv.push_back(arg.data());

@@ -3,11 +3,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <memory>
 #include <vector>
 
 #include "analyze/snapshot.h"
 #include "analyze/state_file.h"
 #include "cli/check_command.h"
+#include "cli/progress.h"
 #include "cli/report_options.h"
 #include "cli/snapshot_command.h"
 #include "format/session_format.h"
@@ -40,7 +42,9 @@ int report_command(const ReportRequest& request) {
     return leak_exit_code(report, report_options, 0);
   }
   StateFile state = StateFile::open(request.state_file);
-  Report report = build_report(state, warnings);
+  std::unique_ptr<ProgressLine> progress = stderr_progress("symbolizing stacks");
+  Report report = build_report(state, warnings, progress_callback(progress.get()));
+  progress.reset();
   print_warnings(warnings);
   write_report(report, report_options, static_cast<pid_t>(state.header().pid));
   return leak_exit_code(report, report_options, 0);

@@ -14,6 +14,7 @@
 #include "cli/cli_error.h"
 #include "cli/elf_probe.h"
 #include "cli/program_resolver.h"
+#include "cli/progress.h"
 #include "cli/report_options.h"
 #include "cli/session_dir.h"
 #include "cli/watch.h"
@@ -114,7 +115,9 @@ int run_command(const RunRequest& request) {
     throw CliError("the target did not load the leakwatch runtime (setuid or static program?)");
   }
   StateFile state = StateFile::open(*state_path);
-  Report report = build_report(state, warnings);
+  std::unique_ptr<ProgressLine> progress = stderr_progress("symbolizing stacks");
+  Report report = build_report(state, warnings, progress_callback(progress.get()));
+  progress.reset();
   if (WIFSIGNALED(child.wait_status)) {
     report.process.end = ProcessEnd::kKilled;
     report.process.signal = WTERMSIG(child.wait_status);

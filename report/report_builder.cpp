@@ -219,7 +219,8 @@ void add_memory_errors(Report& report, const std::vector<format::ErrorRecord>& r
 Report build_report_from_records(const StateFile& state,
                                  std::span<const format::AllocationRecord> records,
                                  std::span<const format::ReachClass> classes,
-                                 std::vector<std::string>& warnings) {
+                                 std::vector<std::string>& warnings,
+                                 const BuildProgress& on_progress) {
   Report report;
   report.process = process_info_from_header(state.header());
   report.summary = summary_from_counters(state.counters());
@@ -248,7 +249,15 @@ Report build_report_from_records(const StateFile& state,
     }
     return frames;
   };
-  add_leak_sites(report, merge_by_frames(group_by_stack(records, classes), symbolize_stack));
+  std::vector<StackGroup> groups = group_by_stack(records, classes);
+  uint64_t stacks_done = 0;
+  uint64_t stacks_total = groups.size();
+  auto symbolize_and_count = [&](uint32_t stack_id) {
+    std::vector<Frame> frames = symbolize_stack(stack_id);
+    if (on_progress) on_progress(++stacks_done, stacks_total);
+    return frames;
+  };
+  add_leak_sites(report, merge_by_frames(std::move(groups), symbolize_and_count));
   add_memory_errors(report, read_error_records(state.path(), warnings), symbolize_stack);
   add_mapping_sites(report, read_mapping_log(state.path(), warnings), symbolize_stack);
 
@@ -260,7 +269,8 @@ Report build_report_from_records(const StateFile& state,
   return report;
 }
 
-Report build_report(const StateFile& state, std::vector<std::string>& warnings) {
+Report build_report(const StateFile& state, std::vector<std::string>& warnings,
+                    const BuildProgress& on_progress) {
   for (const std::string& warning : state.warnings()) warnings.push_back(warning);
   std::vector<uint64_t> slots;
   std::vector<format::AllocationRecord> records = state.live_records(&slots);
@@ -278,7 +288,7 @@ Report build_report(const StateFile& state, std::vector<std::string>& warnings) 
     classes.reserve(slots.size());
     for (uint64_t slot : slots) classes.push_back(scan->class_of(slot));
   }
-  Report report = build_report_from_records(state, records, classes, warnings);
+  Report report = build_report_from_records(state, records, classes, warnings, on_progress);
   if (scan) {
     report.summary.classified = true;
     report.summary.scan_duration_ns = scan->header().duration_ns;

@@ -21,8 +21,11 @@ class StateFile;
 // (leak class, symbolized stack); the classes come from the scan file next
 // to the state file ("unclassified" without one). Problems that did not stop it (unreadable
 // modules, clamped counts, unknown stacks) are appended to `warnings` as
-// single lines without a prefix.
-Report build_report(const StateFile& state, std::vector<std::string>& warnings);
+// single lines without a prefix. `on_progress`, if set, is called as
+// stacks are symbolized with (stacks done, stacks in all).
+using BuildProgress = std::function<void(uint64_t done, uint64_t total)>;
+Report build_report(const StateFile& state, std::vector<std::string>& warnings,
+                    const BuildProgress& on_progress = {});
 
 // build_report_from_records() reports `records` (live blocks of `state`,
 // e.g. as an on-demand check copied them) with classes[i] for records[i]
@@ -31,7 +34,8 @@ Report build_report(const StateFile& state, std::vector<std::string>& warnings);
 Report build_report_from_records(const StateFile& state,
                                  std::span<const format::AllocationRecord> records,
                                  std::span<const format::ReachClass> classes,
-                                 std::vector<std::string>& warnings);
+                                 std::vector<std::string>& warnings,
+                                 const BuildProgress& on_progress = {});
 
 // apply_suppressions() removes from `report` the leak sites a suppression
 // matches (the first that matches takes the site), subtracts them from the

@@ -8,7 +8,7 @@ packages=(
   libdw-dev libelf-dev libunwind-dev
   libcli11-dev nlohmann-json3-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  chromium
+  chromium groff-base
   libjemalloc-dev libtcmalloc-minimal4
 )
 sudo=""
