@@ -58,6 +58,7 @@ int main(int argc, char **argv) {
 
 // CHECK: leakwatch: process {{[0-9]+}} ({{.*}}) exited with status 0
 // CHECK: leakwatch: no leaks found
+// CHECK-NEXT: leakwatch: by kind: malloc
 // CHECK-EMPTY:
 // CHECK-NEXT: Mapping never unmapped: 20480 byte(s) in 1 mapping(s) (rw-, MAP_PRIVATE|MAP_ANONYMOUS); made at:
 // CHECK-NEXT: #0 0x{{[0-9a-f]+}} in grown {{.*}}mmap_leak.c:[[@grown]]
