@@ -200,22 +200,39 @@ uint64_t StateFile::record_high_water() const {
 }
 
 void StateFile::prefetch_records(uint64_t high_water) const {
-  // Below the high-water mark the writer has backed every page, so this
-  // populates no hole. Only an optimisation: errors (old kernels) are ignored.
-  uint64_t page = static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
-  uint64_t begin = format::kRecordsOffset & ~(page - 1);
-  uint64_t end = format::kRecordsOffset + high_water * sizeof(AllocationRecord);
-  if (end <= begin || end > size_) return;
+  // Only the file's data extents: populating a hole of a tmpfs file would
+  // allocate it (and a corrupt high-water mark can claim 32 GiB of holes;
+  // a full tmpfs then answers the next read with SIGBUS). Only an
+  // optimisation: errors (old kernels, no SEEK_DATA) are ignored.
 #ifndef MADV_POPULATE_READ
   constexpr int MADV_POPULATE_READ = 22;
 #endif
-  madvise(const_cast<unsigned char*>(base_) + begin, end - begin, MADV_POPULATE_READ);
+  uint64_t page = static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+  uint64_t end = format::kRecordsOffset + high_water * sizeof(AllocationRecord);
+  if (end > size_) end = size_;
+  off_t at = static_cast<off_t>(format::kRecordsOffset);
+  while (static_cast<uint64_t>(at) < end) {
+    off_t data = lseek(fd_, at, SEEK_DATA);
+    if (data < 0 || static_cast<uint64_t>(data) >= end) return;
+    off_t hole = lseek(fd_, data, SEEK_HOLE);
+    if (hole < 0) return;
+    uint64_t from = static_cast<uint64_t>(data) & ~(page - 1);
+    uint64_t to = std::min(static_cast<uint64_t>(hole), end);
+    if (to > from) madvise(const_cast<unsigned char*>(base_) + from, to - from, MADV_POPULATE_READ);
+    at = hole;
+  }
 }
 
 uint64_t StateFile::live_record_estimate() const {
   format::Counters now = counters();
   uint64_t live = now.allocations > now.frees ? now.allocations - now.frees : 0;
-  return std::min(live, record_high_water());
+  // Never more than the records the file has room for in its allocated
+  // blocks: a corrupt header must not turn a capacity hint into gigabytes.
+  struct stat info;
+  uint64_t stored = fstat(fd_, &info) == 0 ? static_cast<uint64_t>(info.st_blocks) * 512 /
+                                                 sizeof(AllocationRecord)
+                                           : 0;
+  return std::min({live, record_high_water(), stored});
 }
 
 std::vector<format::AllocationRecord> StateFile::live_records(std::vector<uint64_t>* slots) const {
