@@ -66,6 +66,10 @@ measure() {  # workload tool rep cmd...
 printf 'workload\ttool\trep\twall\trss\trc\n' > "$raw"
 for w in $WORKLOADS; do
   command_of "$w"
+  if ! command -v "${cmd[0]}" > /dev/null; then
+    echo "skipping $w: ${cmd[0]} is not installed" >&2
+    continue
+  fi
   for rep in $(seq 1 "$N"); do
     measure "$w" base "$rep" "${cmd[@]}"
     for tool in "${tools[@]}"; do
