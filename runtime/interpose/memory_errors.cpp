@@ -116,11 +116,9 @@ bool looks_like_glibc_chunk(uintptr_t user, const uint64_t chunk_header[2]) {
 uint64_t g_reported[fmt::kMemoryErrorKindCount];
 
 bool errors_file_path(const char* state_path, char* out, size_t size) {
-  size_t len = text_length(state_path);
-  size_t suffix = text_length(fmt::kStateFileSuffix);
-  if (len < suffix || !text_equal(state_path + len - suffix, fmt::kStateFileSuffix)) return false;
   TextBuffer path(out, size);
-  path.add(state_path, len - suffix).add(fmt::kErrorsFileSuffix);
+  if (!add_state_stem(path, state_path)) return false;
+  path.add(fmt::kErrorsFileSuffix);
   return !path.truncated();
 }
 

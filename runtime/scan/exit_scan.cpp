@@ -100,11 +100,9 @@ __attribute__((noinline)) void note_exit_stack() {
 }
 
 bool scan_file_path(const char* state_path, char* out, unsigned long size) {
-  size_t len = text_length(state_path);
-  size_t suffix = text_length(fmt::kStateFileSuffix);
-  if (len < suffix || !text_equal(state_path + len - suffix, fmt::kStateFileSuffix)) return false;
   TextBuffer path(out, size);
-  path.add(state_path, len - suffix).add(fmt::kScanFileSuffix);
+  if (!add_state_stem(path, state_path)) return false;
+  path.add(fmt::kScanFileSuffix);
   return !path.truncated();
 }
 

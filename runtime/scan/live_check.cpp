@@ -88,11 +88,9 @@ void release_copy() {
 
 bool result_path(const StateFile& state, uint32_t request, bool temporary, char* out,
                  unsigned long size) {
-  size_t len = text_length(state.path);
-  size_t suffix = text_length(fmt::kStateFileSuffix);
-  if (len < suffix || !text_equal(state.path + len - suffix, fmt::kStateFileSuffix)) return false;
   TextBuffer path(out, size);
-  path.add(state.path, len - suffix).add(fmt::kCheckFileInfix).add_unsigned(request);
+  if (!add_state_stem(path, state.path)) return false;
+  path.add(fmt::kCheckFileInfix).add_unsigned(request);
   if (temporary) path.add(".tmp");
   return !path.truncated();
 }

@@ -58,11 +58,9 @@ int log_fd() {
 }  // namespace
 
 bool mapping_log_path(const char* state_path, char* out, size_t size) {
-  size_t len = text_length(state_path);
-  size_t suffix = text_length(fmt::kStateFileSuffix);
-  if (len < suffix || !text_equal(state_path + len - suffix, fmt::kStateFileSuffix)) return false;
   TextBuffer path(out, size);
-  path.add(state_path, len - suffix).add(fmt::kMappingLogSuffix);
+  if (!add_state_stem(path, state_path)) return false;
+  path.add(fmt::kMappingLogSuffix);
   return !path.truncated();
 }
 

@@ -154,4 +154,12 @@ void reset_backing() {
   zero_bytes(g_record_backed, sizeof g_record_backed);
 }
 
+bool add_state_stem(TextBuffer& path, const char* state_path) {
+  size_t len = text_length(state_path);
+  size_t suffix = text_length(fmt::kStateFileSuffix);
+  if (len < suffix || !text_equal(state_path + len - suffix, fmt::kStateFileSuffix)) return false;
+  path.add(state_path, len - suffix);
+  return true;
+}
+
 }  // namespace leakwatch::rt

@@ -58,6 +58,12 @@ void reset_backing();
 // a shared mapping raises SIGBUS. Async-signal-safe.
 bool state_file_out_of_space();
 
+class TextBuffer;
+// Adds `state_path` without its ".lwstate" suffix to `path`: the stem of the
+// side files next to it (scan, errors, mapping log, check results). False
+// when `state_path` is not a state file's path.
+bool add_state_stem(TextBuffer& path, const char* state_path);
+
 }  // namespace leakwatch::rt
 
 #endif  // LEAKWATCH_RUNTIME_TABLE_STATE_FILE_H_
