@@ -136,7 +136,7 @@ int main(int argc, char **argv) {
   return 0;
 }
 
-// CHECK1: leakwatch: checked process {{[0-9]+}} in {{[0-9.]+}} ms: it was paused for {{[0-9.]+}} ms (stopping 1 thread(s) {{[0-9.]+}} ms, copying {{[0-9]+}} live record(s) {{[0-9.]+}} ms, fork {{[0-9.]+}} ms); classified in {{[0-9.]+}} ms in a forked image
+// CHECK1: leakwatch: checked process {{[0-9]+}} in {{[0-9.]+}} ms: it was paused for {{[0-9.]+}} ms (stopping 1 thread(s) {{[0-9.]+}} ms, copying {{[0-9]+}} live record(s) {{[0-9.]+}} ms, fork {{[0-9.]+}} ms, resuming {{[0-9.]+}} ms); classified in {{[0-9.]+}} ms in a forked image
 // CHECK1: leakwatch: process {{[0-9]+}} ({{.*}}check_running_process{{.*}}) is still running
 // CHECK1: Direct leak of 48 byte(s) in 1 object(s) allocated from:
 // CHECK1-NEXT: #0 0x{{[0-9a-f]+}} in leak_list {{.*}}check_running_process.c:[[@list_head]]
