@@ -23,6 +23,9 @@
 // ... and detect_leaks=0 there turns the leak check off, as in LSan.
 // RUN: env LSAN_OPTIONS=detect_leaks=0 %leakwatch run -- %t 2>&1 | %check --prefix=OFF
 // RUN: env LSAN_OPTIONS='leak_check_at_exit=false' LD_PRELOAD=%libleakwatch %t 2>&1 | %check --prefix=ATEXIT
+// A program whose __lsan_is_turned_off() says so gets no leak check either.
+// RUN: %cc -g -O0 -DTURNED_OFF %s -o %t.off
+// RUN: %leakwatch run -- %t.off 2>&1 | %check --prefix=TURNED
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -30,6 +33,9 @@
 
 const char *__lsan_default_options(void) { return "exitcode=42 use_unaligned=1"; }
 const char *__lsan_default_suppressions(void) { return "# from the program\nleak:suppressed_leak\n"; }
+#ifdef TURNED_OFF
+int __lsan_is_turned_off(void) { return 1; }
+#endif
 
 // The only pointer to a block, at an odd address: found with use_unaligned.
 struct __attribute__((packed)) Packed {
@@ -92,3 +98,6 @@ int main(void) {
 // ATEXIT-NOT: {{[Ll]eak of}}
 // ATEXIT: leakwatch: no leak check at exit: leak_check_at_exit=0 (LeakSanitizer option)
 // ATEXIT-NOT: {{[Ll]eak of}}
+
+// TURNED-NOT: {{[Ll]eak of}}
+// TURNED: leakwatch: no leak check at exit: the program's __lsan_is_turned_off() returned non-zero
