@@ -13,6 +13,7 @@
 
 #include "analyze/state_file.h"
 #include "cli/cli_error.h"
+#include "cli/lsan_defaults.h"
 #include "cli/report_options.h"
 #include "cli/target_locator.h"
 #include "report/report_builder.h"
@@ -60,6 +61,8 @@ int render_check_result(const std::string& state_path, const CheckResult& result
                         ReportOptions& options, uint64_t since_sequence,
                         std::vector<std::string>& warnings) {
   Report report = build_check_report(state_path, result, since_sequence, warnings);
+  // The target's exitcode= is for its own exit, not for this command's.
+  add_target_lsan_defaults(state_path, {}, false, options, report, warnings);
   print_warnings(warnings);
   write_report(report, options, static_cast<pid_t>(result.header.pid));
   return leak_exit_code(report, options, 0);

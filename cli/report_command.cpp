@@ -9,6 +9,7 @@
 #include "analyze/snapshot.h"
 #include "analyze/state_file.h"
 #include "cli/check_command.h"
+#include "cli/lsan_defaults.h"
 #include "cli/progress.h"
 #include "cli/report_options.h"
 #include "cli/snapshot_command.h"
@@ -45,6 +46,7 @@ int report_command(const ReportRequest& request) {
   std::unique_ptr<ProgressLine> progress = stderr_progress("symbolizing stacks");
   Report report = build_report(state, warnings, progress_callback(progress.get()));
   progress.reset();
+  add_target_lsan_defaults(request.state_file, options, true, report_options, report, warnings);
   print_warnings(warnings);
   write_report(report, report_options, static_cast<pid_t>(state.header().pid));
   return leak_exit_code(report, report_options, 0);

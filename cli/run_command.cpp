@@ -13,6 +13,7 @@
 #include "cli/child_process.h"
 #include "cli/cli_error.h"
 #include "cli/elf_probe.h"
+#include "cli/lsan_defaults.h"
 #include "cli/program_resolver.h"
 #include "cli/progress.h"
 #include "cli/report_options.h"
@@ -125,6 +126,7 @@ int run_command(const RunRequest& request) {
     report.process.end = ProcessEnd::kExited;
     report.process.exit_status = WEXITSTATUS(child.wait_status);
   }
+  add_target_lsan_defaults(*state_path, options, true, report_options, report, warnings);
   print_warnings(warnings);
   write_report(report, report_options, child.pid);
   return leak_exit_code(report, report_options, exit_code_of(child.wait_status));

@@ -157,6 +157,10 @@ struct Report {
   std::vector<MemoryError> memory_errors;
   std::vector<SuppressionCount> suppressions;  // those that matched, in file order
   std::vector<MappingSite> mappings;  // largest first within each kind
+  // Why no leak check ran at exit (the program asked, through LeakSanitizer's
+  // interface: it ran the final check itself, or detect_leaks=0, ...); empty
+  // when one ran. Its live blocks are then not leaks.
+  std::string exit_check_skipped;
 
   bool has_leaks() const { return summary.leaked_blocks > 0; }
 };

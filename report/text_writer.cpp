@@ -174,8 +174,13 @@ std::string format_text_report(const Report& report, int max_frames_shown) {
   }
   if (!report.has_leaks() && report.leaks.empty()) {
     if (!report.memory_errors.empty()) text += "\n" + memory_errors_line(summary);
-    text += fmt::format("{}: no leaks found ({} allocations, {} frees).\n", kToolName,
-                        summary.allocations, summary.frees);
+    if (!report.exit_check_skipped.empty()) {
+      text += fmt::format("{}: no leak check at exit: {} ({} allocations, {} frees).\n",
+                          kToolName, report.exit_check_skipped, summary.allocations, summary.frees);
+    } else {
+      text += fmt::format("{}: no leaks found ({} allocations, {} frees).\n", kToolName,
+                          summary.allocations, summary.frees);
+    }
     if (summary.reachable_blocks > 0) text += class_totals_line(summary);
     text += kind_totals_line(summary);
     return text + suppressed_lines(report) + mapping_section(report, max_frames_shown);

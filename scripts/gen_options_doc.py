@@ -32,7 +32,32 @@ prints one `leakwatch: warning:` line naming it, and the program runs with the d
 
 | option | type | default | used by | meaning |
 |---|---|---|---|---|
-""" + "\n".join(rows) + "\n"
+""" + "\n".join(rows) + "\n" + """
+## LeakSanitizer's options
+
+A program annotated for LeakSanitizer keeps working as it is: the runtime reads the
+program's own `__lsan_default_options()` and `__lsan_default_suppressions()` at init (as
+LSan does; they are found in the executable's symbol table too, so no `-rdynamic` is
+needed, but a stripped executable hides them), then `LSAN_OPTIONS` over them, then
+`LEAKWATCH_OPTIONS` and `leakwatch run`'s flags over both. LSan's syntax applies
+(`name=value` separated by spaces, `:`, `,` or newlines; values may be quoted). These
+LSan flags have a counterpart; every other one is ignored without a word, as LSan
+ignores flags that are not its own:
+
+| LSan flag | leakwatch |
+|---|---|
+| `exitcode=N` | `error_exitcode=N` |
+| `suppressions=FILE` | one more suppression file, after yours; a relative path is looked up in the working directory, then next to the executable (as LSan does). A file that cannot be read is a warning, not an error. |
+| `use_unaligned=1` | `scan_unaligned=1` |
+| `malloc_context_size=N` | `stack_depth=N` (clamped to 1-64) |
+| `detect_leaks=0` | no leak check at all: `__lsan_do_leak_check` and `__lsan_do_recoverable_leak_check` do nothing, and the report lists no leaks (memory errors and mappings still) |
+| `leak_check_at_exit=0` | no leak check at exit; the explicit checks still run |
+
+A program that defines `__lsan_is_turned_off()` returning non-zero gets no leak check at
+that moment (at exit, or in an explicit check), as with LSan. `__lsan_default_suppressions()`
+text is LSan's format (`leak:PATTERN` lines, docs/suppressions.md); the report names its
+lines `(__lsan_default_suppressions:LINE)`.
+"""
 
 out = root / "docs/options.md"
 if "--check" in sys.argv:

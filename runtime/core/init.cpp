@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "format/session_format.h"
+#include "runtime/core/lsan_defaults.h"
 #include "runtime/core/options.h"
 #include "runtime/core/thread_state.h"
 #include "runtime/interpose/real_functions.h"
@@ -165,6 +166,7 @@ void after_fork_in_child() {
     return;
   }
   s.header()->forked_child = 1;
+  write_lsan_defaults_files(s.path);
   ReentryGuard guard(t);
   refresh_module_log(true);
   allocation_events_after_fork();
@@ -172,6 +174,7 @@ void after_fork_in_child() {
 
 void start_tracking() {
   Options& o = mutable_options();
+  apply_lsan_defaults(&o);  // LEAKWATCH_OPTIONS (and so the CLI's flags) go over them
   parse_options(sys::get_env(fmt::kEnvOptions), &o, true);
   locate_cli();
   StateFile& s = state_file();
@@ -191,6 +194,10 @@ void start_tracking() {
     if (s.own_dir[0] != '\0') sys::remove_dir(s.own_dir);
     __atomic_store_n(&g_init_state, InitState::kPassThrough, __ATOMIC_RELEASE);
     return;
+  }
+  if (!write_lsan_defaults_files(s.path)) {
+    warn("cannot write the program's __lsan_default_* settings next to the state file; the report "
+         "goes without them");
   }
   note_foreign_allocator();
   init_stack_capture(text_equal(o.unwinder, "fp") ? Unwinder::kFramePointer : Unwinder::kLibunwind);

@@ -61,6 +61,13 @@ int apply(Options* o, const char* key, size_t key_len, const char* v, size_t n) 
 
 }  // namespace
 
+int set_option(Options* options, const char* name, size_t name_len, const char* value,
+               size_t value_len) {
+  return apply(options, name, name_len, value, value_len);
+}
+
+bool parse_option_bool(const char* value, size_t len, bool* out) { return parse_bool(value, len, out); }
+
 void parse_options(const char* text, Options* o, bool warn) {
   if (text == nullptr) return;
   const char* p = text;

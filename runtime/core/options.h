@@ -27,6 +27,14 @@ struct Options {
 // Hook-safe; not async-signal-safe (writes to stderr).
 void parse_options(const char* text, Options* options, bool warn);
 
+// Sets one option by its table name. 1: applied, 0: bad value, -1: unknown
+// name. parse_options() checks ranges after; a caller of this does its own.
+int set_option(Options* options, const char* name, size_t name_len, const char* value,
+               size_t value_len);
+
+// A boolean option value as the table takes it (1/0, true/false, yes/no).
+bool parse_option_bool(const char* value, size_t len, bool* out);
+
 extern Options g_options;
 
 // The options in force; valid after init.

@@ -3,6 +3,7 @@
 
 #include "format/session_format.h"
 #include "runtime/core/init.h"
+#include "runtime/core/lsan_defaults.h"
 #include "runtime/core/options.h"
 #include "runtime/core/process_lifetime.h"
 #include "runtime/core/thread_state.h"
@@ -75,6 +76,7 @@ void remove_scan_file(const StateFile& s) {
   if (site_file_path(s.path, path, sizeof path)) sys::unlink_path(path);
   if (memory_errors_file_path(s.path, path, sizeof path)) sys::unlink_path(path);
   remove_mapping_log(s.path);
+  remove_lsan_defaults_files(s.path);
 }
 
 void render_own_report(StateFile& s) {
@@ -162,8 +164,12 @@ __attribute__((destructor)) void leakwatch_at_exit() {
   // state says "exited" (a reader that sees kExited finds the scan file).
   // The scan walks every record slot; after the state file ran out of space
   // some of them are holes that a full tmpfs answers with SIGBUS.
+  const char* exit_check_skipped = nullptr;
   if (final_leak_check_done()) {
     ignore_all_live_blocks();  // LeakSanitizer: after __lsan_do_leak_check, no exit check
+  } else if ((exit_check_skipped = lsan_exit_check_skip_reason()) != nullptr) {
+    note_exit_check_skipped(exit_check_skipped);
+    ignore_all_live_blocks();
   } else if (options().detect_reachability && !state_file_out_of_space()) {
     ReentryGuard guard(t);
     stop_recording_new_blocks();

@@ -2,6 +2,7 @@
 #include "include/leakwatch/leakwatch.h"
 
 #include "runtime/core/init.h"
+#include "runtime/core/lsan_defaults.h"
 #include "runtime/core/options.h"
 #include "runtime/core/process_lifetime.h"
 #include "runtime/core/thread_state.h"
@@ -104,7 +105,9 @@ namespace {
 // exit, do nothing.
 void do_final_leak_check() {
   if (__leakwatch_is_active() == 0 || rt::final_leak_check_done()) return;
+  if (!rt::lsan_leak_checks_enabled()) return;  // detect_leaks=0 or __lsan_is_turned_off()
   rt::note_final_leak_check();
+  rt::note_exit_check_skipped("the program ran its final leak check itself (__lsan_do_leak_check)");
   if (rt::check_and_report(0, nullptr) != 1) return;
   rt::ignore_all_live_blocks();  // reported already: the exit report must not repeat it
   long code = rt::options().error_exitcode;
@@ -113,6 +116,7 @@ void do_final_leak_check() {
 
 int do_recoverable_leak_check() {
   if (__leakwatch_is_active() == 0 || rt::final_leak_check_done()) return 0;
+  if (!rt::lsan_leak_checks_enabled()) return 0;
   return rt::check_and_report(0, nullptr) == 1 ? 1 : 0;
 }
 

@@ -10,6 +10,7 @@
 #include "runtime/scan/root_regions.h"
 #include "runtime/scan/thread_stop.h"
 #include "runtime/sys/text.h"
+#include "runtime/table/state_file.h"
 
 namespace leakwatch::rt {
 namespace {
@@ -84,6 +85,79 @@ TlsLayout find_tls_layout() {
 
 TlsLayout g_tls;
 bool g_tls_known;
+
+// Thread-specific data beyond the first 32 keys lives in second-level
+// arrays of 32 {seq, data} pairs that glibc calloc()s on first use and hangs
+// off the descriptor's `specific` table. The array may come from the
+// runtime's own (untracked) allocations: libunwind creates a key lazily,
+// and the array its first pthread_setspecific allocates inside a hook is
+// shared with every key of the same group of 32 the program uses. So the
+// arrays are roots of their own, whoever allocated them.
+struct KeyDataLayout {
+  uint32_t table_offset = 0;  // struct pthread's `specific` (0: unknown)
+  uint32_t table_slots = 0;
+  uint32_t level2_bytes = 0;
+};
+
+KeyDataLayout find_key_data_layout() {
+  KeyDataLayout layout;
+  auto* table = static_cast<const uint32_t*>(dlsym(RTLD_DEFAULT, "_thread_db_pthread_specific"));
+  auto* level2 =
+      static_cast<const uint32_t*>(dlsym(RTLD_DEFAULT, "_thread_db_sizeof_pthread_key_data_level2"));
+  if (table == nullptr || level2 == nullptr || table[0] % 64 != 0 || table[0] / 64 > 1024 ||
+      *level2 == 0 || *level2 > 1024 * 1024) {
+    return layout;
+  }
+  layout.table_offset = table[2];
+  layout.table_slots = table[0] / 64;
+  layout.level2_bytes = *level2;
+  return layout;
+}
+
+KeyDataLayout g_key_data;
+
+// The dynamic loader's code (ld.so's executable segments). What it
+// allocates (link maps of dlopen'd libraries, dynamic TLS blocks, DTVs,
+// scope lists) hangs off its own data, much of it in memory it took
+// before malloc was interposed and that no root covers; LeakSanitizer
+// treats the loader's allocations as live for the same reason (and Valgrind
+// finds them still reachable), so they are roots here too.
+inline constexpr uint32_t kMaxLinkerRanges = 4;
+Range g_linker[kMaxLinkerRanges];
+uint32_t g_linker_count;
+uint64_t g_linker_data;  // an address inside ld.so, to recognise it
+
+int collect_linker_text(struct dl_phdr_info* info, size_t, void*) {
+  bool is_linker = false;
+  for (int i = 0; i < info->dlpi_phnum; ++i) {
+    const ElfW(Phdr)& ph = info->dlpi_phdr[i];
+    uint64_t begin = info->dlpi_addr + ph.p_vaddr;
+    if (ph.p_type == PT_LOAD && g_linker_data >= begin && g_linker_data < begin + ph.p_memsz) {
+      is_linker = true;
+    }
+  }
+  if (!is_linker) return 0;
+  for (int i = 0; i < info->dlpi_phnum && g_linker_count < kMaxLinkerRanges; ++i) {
+    const ElfW(Phdr)& ph = info->dlpi_phdr[i];
+    if (ph.p_type != PT_LOAD || (ph.p_flags & PF_X) == 0) continue;
+    uint64_t begin = info->dlpi_addr + ph.p_vaddr;
+    g_linker[g_linker_count++] = Range{begin, begin + ph.p_memsz};
+  }
+  return 1;
+}
+
+bool allocated_by_linker(const fmt::AllocationRecord& rec) {
+  if (g_linker_count == 0 || rec.stack_id == 0) return false;
+  const uint64_t* frames = state_file().frames();
+  if (frames == nullptr) return false;
+  const auto* entry = reinterpret_cast<const fmt::StackEntry*>(frames + rec.stack_id);
+  if (entry->depth == 0) return false;
+  uint64_t caller = frames[rec.stack_id + sizeof(fmt::StackEntry) / sizeof(uint64_t)];
+  for (uint32_t i = 0; i < g_linker_count; ++i) {
+    if (caller >= g_linker[i].begin && caller < g_linker[i].end) return true;
+  }
+  return false;
+}
 
 struct ScanContext {
   HeapMarker& marker;
@@ -170,19 +244,89 @@ void scan_segment(ScanContext& c, const Range& segment) {
   scan_readable(c, end, segment.end);
 }
 
+void scan_key_data(ScanContext& c, uint64_t descriptor) {
+  const KeyDataLayout& k = g_key_data;
+  if (k.table_offset == 0) return;
+  uint64_t table = descriptor + k.table_offset;
+  // Entry 0 points at the block inside the descriptor, scanned already.
+  for (uint32_t i = 1; i < k.table_slots; ++i) {
+    uint64_t at = table + i * sizeof(uint64_t);
+    if (!readable_word(c, at)) return;
+    uint64_t level2 = *reinterpret_cast<const uint64_t*>(at);
+    if (level2 != 0 && (level2 & 7) == 0) scan_readable(c, level2, level2 + k.level2_bytes);
+  }
+}
+
 void scan_tls(ScanContext& c, uint64_t tp) {
   if (tp == 0) return;
   uint64_t end = tp + c.tls.tcb_size;
   scan_readable(c, end - c.tls.static_size, end);
+  if (!c.tls.approximate) scan_key_data(c, tp);  // on x86-64 the descriptor is at tp
   // The TCB's dtv field (tcbhead_t: tcb, dtv, ...) points one entry (16
   // bytes) past the start of the DTV glibc calloc()s for each new thread, so
   // as a plain word it would make the DTV a "possible" leak (Valgrind
   // suppresses this one; LeakSanitizer treats loader allocations as live).
   // Count it as a start pointer.
   if (readable_word(c, tp + 8)) {
-    uint64_t dtv_start = *reinterpret_cast<const uint64_t*>(tp + 8) - 16;
+    uint64_t dtv = *reinterpret_cast<const uint64_t*>(tp + 8);
+    uint64_t dtv_start = dtv - 16;
     auto at = reinterpret_cast<uint64_t>(&dtv_start);
     c.marker.scan_root(at, at + sizeof dtv_start);
+    // The main thread's DTV comes from the loader's startup allocator, not
+    // malloc: its entries (each dynamic TLS block, as {value, block to
+    // free}) are roots of their own. dtv[-1] holds the entry count.
+    if (readable_word(c, dtv_start)) {
+      uint64_t entries = *reinterpret_cast<const uint64_t*>(dtv_start);
+      if (entries < (1u << 20)) scan_readable(c, dtv, dtv + (entries + 1) * 16);
+    }
+  }
+}
+
+// glibc's list of the thread stacks in use (_dl_stack_used), reached
+// through the descriptors it exports for libthread_db ({bits, count,
+// offset} each): it also holds joinable threads that have exited and are
+// not joined yet, whose descriptor keeps their return value (and whose
+// static TLS and DTV stay allocated) until pthread_join. Valgrind sees them
+// as ordinary mapped memory and LeakSanitizer tracks the return value
+// itself; either way, what they point to is not leaked yet.
+struct ThreadList {
+  uint64_t head = 0;  // &_rtld_global._dl_stack_used, a list_t {next, prev}
+  uint32_t link_offset = 0;  // struct pthread's `list`
+  uint32_t tid_offset = 0;   // struct pthread's `tid`, 0 once the thread exited
+};
+
+ThreadList find_thread_list() {
+  ThreadList list;
+  auto* rtld_global = static_cast<const char*>(dlsym(RTLD_DEFAULT, "_rtld_global"));
+  auto* stack_used =
+      static_cast<const uint32_t*>(dlsym(RTLD_DEFAULT, "_thread_db_rtld_global__dl_stack_used"));
+  auto* link = static_cast<const uint32_t*>(dlsym(RTLD_DEFAULT, "_thread_db_pthread_list"));
+  auto* tid = static_cast<const uint32_t*>(dlsym(RTLD_DEFAULT, "_thread_db_pthread_tid"));
+  if (rtld_global == nullptr || stack_used == nullptr || link == nullptr || tid == nullptr ||
+      stack_used[0] != 128 || link[0] != 128 || tid[0] != 32) {
+    return list;
+  }
+  list.head = reinterpret_cast<uint64_t>(rtld_global) + stack_used[2];
+  list.link_offset = link[2];
+  list.tid_offset = tid[2];
+  return list;
+}
+
+ThreadList g_thread_list;
+bool g_thread_list_known;
+
+void scan_exited_unjoined_threads(ScanContext& c) {
+  const ThreadList& list = g_thread_list;
+  if (list.head == 0 || !readable_word(c, list.head)) return;
+  uint64_t node = *reinterpret_cast<const uint64_t*>(list.head);
+  for (uint32_t n = 0; n < 1u << 20 && node != list.head; ++n) {
+    if ((node & 7) != 0 || !readable_word(c, node) || node < list.link_offset) return;
+    uint64_t descriptor = node - list.link_offset;
+    uint64_t tid_at = descriptor + list.tid_offset;
+    if (readable_word(c, tid_at) && *reinterpret_cast<const int32_t*>(tid_at) == 0) {
+      scan_tls(c, descriptor);  // on x86-64 the descriptor is at the thread pointer
+    }
+    node = *reinterpret_cast<const uint64_t*>(node);
   }
 }
 
@@ -193,7 +337,14 @@ void prepare_root_scan() {
   dl_iterate_phdr(collect_segments, nullptr);
   if (!g_tls_known) {
     g_tls = find_tls_layout();
+    g_key_data = find_key_data_layout();
     g_tls_known = true;
+  }
+  if (!g_thread_list_known) {
+    g_thread_list = find_thread_list();
+    g_linker_data = reinterpret_cast<uint64_t>(dlsym(RTLD_DEFAULT, "_rtld_global"));
+    if (g_linker_data != 0) dl_iterate_phdr(collect_linker_text, nullptr);
+    g_thread_list_known = true;
   }
 }
 
@@ -216,6 +367,9 @@ bool classify_heap(HeapMarker& marker, MemoryMap& maps, const fmt::AllocationRec
     uint64_t address = __atomic_load_n(&rec.address, __ATOMIC_ACQUIRE);
     if (address != 0 && (rec.kind & fmt::kAllocKindIgnoredFlag)) {
       c.marker.scan_root(address, address + rec.size);
+    } else if (address != 0 && allocated_by_linker(rec)) {
+      auto at = reinterpret_cast<uint64_t>(&address);
+      c.marker.scan_root(at, at + sizeof address);  // reachable, and what it points to
     }
   }
   if (caller.registers != nullptr) {
@@ -232,6 +386,7 @@ bool classify_heap(HeapMarker& marker, MemoryMap& maps, const fmt::AllocationRec
     scan_stack(c, t.stack_pointer);
     scan_tls(c, t.thread_pointer);
   }
+  scan_exited_unjoined_threads(c);
   c.marker.finish();
   return true;
 }

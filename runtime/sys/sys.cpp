@@ -104,6 +104,12 @@ long read_link(const char* path, char* buf, size_t size) {
   return n;
 }
 
+long file_size(int fd) {
+  struct stat st;
+  if (syscall(SYS_fstat, fd, &st) != 0) return -1;
+  return static_cast<long>(st.st_size);
+}
+
 long read_small_file(const char* path, char* buf, size_t size) {
   int fd = open_file(path, O_RDONLY, 0);
   if (fd < 0) return -1;

@@ -45,6 +45,8 @@ bool is_executable_file(const char* path);
 long read_link(const char* path, char* buf, size_t size);
 // Reads up to size bytes of a small file (e.g. /proc/self/cmdline).
 long read_small_file(const char* path, char* buf, size_t size);
+// fstat(2)'s st_size; -1 on error.
+long file_size(int fd);
 
 void* map_shared_file(void* fixed_address, uint64_t size, int fd);
 void* map_anonymous(uint64_t size);

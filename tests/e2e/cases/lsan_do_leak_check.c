@@ -64,6 +64,10 @@ int main(void) {
 // The exit report of `leakwatch run` repeats nothing.
 // CHECK: leakwatch: process {{[0-9]+}} ({{.*}}) exited with status 23
 // CHECK-NOT: {{[Ll]eak of}}
+// CHECK-NOT: no leaks found
+// CHECK: leakwatch: no leak check at exit: the program ran its final leak check itself (__lsan_do_leak_check)
+// CHECK-NOT: {{[Ll]eak of}}
+// CHECK-NOT: no leaks found
 
 // PLAIN: Direct leak of 51 byte(s) in 1 object(s) allocated from:
 // PLAIN: Direct leak of 51 byte(s) in 1 object(s) allocated from:
