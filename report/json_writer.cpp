@@ -158,6 +158,7 @@ std::string format_json_report(const Report& report) {
   json["tool_version"] = kToolVersion;
   json["process"] = process_json(report.process);
   json["summary"] = summary_json(report.summary);
+  json["exit_check_skipped"] = string_or_null(report.exit_check_skipped);
   Json leaks = Json::array();
   for (const LeakSite& site : report.leaks) leaks.push_back(leak_json(site));
   json["leaks"] = std::move(leaks);

@@ -8,6 +8,9 @@
 // RUN: expect_exit 23 %leakwatch run -- %t > %t.out 2> %t.err
 // RUN: %check --prefix=OUT --input %t.out
 // RUN: %check --input %t.err
+// The JSON report says the same in exit_check_skipped, with no leaks listed.
+// RUN: expect_exit 23 %leakwatch run --format json -- %t > /dev/null 2> %t.json
+// RUN: %python -c "import json,sys; t=open(sys.argv[1]).read(); i=t.rfind('\n{\n')+1; r=json.loads(t[i:]); print(r['exit_check_skipped']); sys.exit(not (r['leaks'] == [] and '__lsan_do_leak_check' in r['exit_check_skipped']))" %t.json
 // RUN: expect_exit 23 env LD_PRELOAD=%libleakwatch %t > %t.plain.out 2> %t.plain.err
 // RUN: %check --prefix=OUT --input %t.plain.out
 // RUN: %check --prefix=PLAIN --input %t.plain.err
