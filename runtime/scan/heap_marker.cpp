@@ -92,6 +92,36 @@ void sort_blocks(HeapBlock* a, uint64_t n, int depth) {
   insertion_sort(a, n);
 }
 
+uint64_t word_at(uint64_t address) { return *reinterpret_cast<const uint64_t*>(address); }
+
+// Interior pointers that well-known layouts hand out instead of the block's
+// start, which memcheck's --leak-check-heuristics (default: all) counts as
+// start pointers: without them every sqlite3 allocation, every C++ array of
+// objects with a destructor and every copy-on-write std::string would be a
+// "possible" leak. Only the layouts' header words are checked, as memcheck
+// does; its fourth heuristic (multiple inheritance: a pointer to a second
+// vtable pointer) needs the loaded objects' vtable symbols and is not done.
+bool interior_pointer_counts_as_start(const HeapBlock& b, uint64_t word) {
+  uint64_t offset = word - b.start;
+  if ((b.start & 7) != 0) return false;
+  if (offset == 8 && b.size >= 8) {
+    // length64 (sqlite3MemMalloc): the first word is the size of the rest.
+    uint64_t first = word_at(b.start);
+    if (first != 0 && first == b.size - 8) return true;
+    // newarray (operator new[] for elements with a destructor): the first
+    // word is the element count, which divides the rest.
+    if (first != 0 && (b.size - 8) % first == 0) return true;
+  }
+  if (offset == 24 && b.size >= 25) {
+    // stdstring (the copy-on-write std::string of the old ABI): length,
+    // capacity and reference count before the characters and their NUL.
+    uint64_t length = word_at(b.start);
+    uint64_t capacity = word_at(b.start + 8);
+    if (capacity == b.size - 25 && length <= capacity) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 bool HeapMarker::init(const fmt::AllocationRecord* records, uint64_t high_water, bool unaligned) {
@@ -176,6 +206,7 @@ inline void HeapMarker::consider(uint64_t word, bool prior_definite) {
   if (found < 0) return;
   HeapBlock& b = blocks_[found];
   if (b.state == kReachable) return;
+  if (!start_pointer && prior_definite) start_pointer = interior_pointer_counts_as_start(b, word);
   if (start_pointer && prior_definite) {
     b.state = kReachable;  // (re)scan, so that what it points to is upgraded too
     push(static_cast<uint32_t>(found));

@@ -10,6 +10,9 @@
 //              (the leaders of leaked "cliques"; in a pure cycle the block at
 //              the lowest address is the definite one, as in Valgrind).
 //
+// An interior pointer counts as a start pointer where a well-known layout
+// explains it, as under memcheck's default --leak-check-heuristics
+// (length64, newarray, stdstring; see docs/accuracy.md).
 // Words are read at 8-byte alignment (or at every byte with `unaligned`).
 // A 0-byte block is pointed to only by a word equal to its address.
 #ifndef LEAKWATCH_RUNTIME_SCAN_HEAP_MARKER_H_

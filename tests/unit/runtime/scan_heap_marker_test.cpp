@@ -153,5 +153,45 @@ TEST(HeapMarkerTest, UnalignedPointersOnlyWithTheOption) {
   }
 }
 
+// memcheck's leak-check heuristics: interior pointers that a known layout
+// hands out count as start pointers; a look-alike whose header does not fit
+// the block stays "possible".
+TEST(HeapMarkerTest, HeaderLayoutsMakeInteriorPointersStartPointers) {
+  FakeHeap heap(5);        // 64-byte blocks
+  heap.blocks[0][0] = 56;  // length64: the rest of the block is 56 bytes
+  heap.blocks[1][0] = 7;   // newarray: 7 elements of 8 bytes
+  heap.blocks[2][0] = 10;  // stdstring: length 10, capacity 39, refcount
+  heap.blocks[2][1] = 64 - 25;
+  heap.blocks[3][0] = 5;              // 56 bytes are not 5 elements: no layout
+  heap.blocks[3][2] = heap.start(4);  // what it points to inherits "possible"
+  HeapMarker m;
+  ASSERT_TRUE(m.init(heap.records.data(), heap.records.size(), false));
+  std::vector<uint64_t> roots = {heap.start(0) + 8, heap.start(1) + 8, heap.start(2) + 24,
+                                 heap.start(3) + 8};
+  scan_words(m, roots);
+  m.finish();
+  EXPECT_EQ(class_of_slot(m, 0), ReachClass::kReachable);
+  EXPECT_EQ(class_of_slot(m, 1), ReachClass::kReachable);
+  EXPECT_EQ(class_of_slot(m, 2), ReachClass::kReachable);
+  EXPECT_EQ(class_of_slot(m, 3), ReachClass::kPossible);
+  EXPECT_EQ(class_of_slot(m, 4), ReachClass::kPossible);
+  m.release();
+}
+
+TEST(HeapMarkerTest, HeaderLayoutsNeedTheirExactOffset) {
+  FakeHeap heap(2);
+  heap.blocks[0][0] = 56;  // a length64 header...
+  heap.blocks[1][0] = 10;  // ...and a stdstring one,
+  heap.blocks[1][1] = 64 - 25;
+  HeapMarker m;
+  ASSERT_TRUE(m.init(heap.records.data(), heap.records.size(), false));
+  std::vector<uint64_t> roots = {heap.start(0) + 16, heap.start(1) + 8 + 8};  // at other offsets
+  scan_words(m, roots);
+  m.finish();
+  EXPECT_EQ(class_of_slot(m, 0), ReachClass::kPossible);
+  EXPECT_EQ(class_of_slot(m, 1), ReachClass::kPossible);
+  m.release();
+}
+
 }  // namespace
 }  // namespace leakwatch::rt
