@@ -26,7 +26,7 @@ namespace fmt = leakwatch::format;
 inline constexpr size_t kMaxAlignment = size_t{1} << 31;  // BlockHeader::offset is 32 bits
 
 // Records a block just obtained from the real allocator. Returns its slot.
-uint32_t record(ThreadState& t, uintptr_t user, size_t size, fmt::AllocKind kind,
+[[gnu::always_inline]] inline uint32_t record(ThreadState& t, uintptr_t user, size_t size, fmt::AllocKind kind,
                 CallSite caller) {
   ReentryGuard guard(t);
   if (!guard.acquired() || !recording_enabled()) {
@@ -49,7 +49,7 @@ void* bootstrap_or_init(size_t size, size_t alignment, bool* handled) {
   return nullptr;
 }
 
-void* real_aligned(size_t alignment, size_t size) {
+[[gnu::always_inline]] inline void* real_aligned(size_t alignment, size_t size) {
   return alignment <= 16 ? real().malloc(size) : real().memalign(alignment, size);
 }
 
@@ -147,6 +147,8 @@ fmt::ErrorRecord error_record(fmt::MemoryErrorKind kind, fmt::DeallocKind how, v
 
 // Slow path of free/delete: the pointer carries no valid header.
 [[gnu::noinline]] void free_foreign(void* p, fmt::DeallocKind how, CallSite caller) {
+  // Blocks of the bootstrap arena carry no header (and are never freed).
+  if (is_bootstrap_block(p)) return;
   FreedBlockInfo info;
   switch (classify_foreign_pointer(p, &info)) {
     case ForeignPointer::kGlibcChunk:
@@ -184,11 +186,12 @@ fmt::ErrorRecord error_record(fmt::MemoryErrorKind kind, fmt::DeallocKind how, v
   report_memory_error(record, 0, caller);
 }
 
-inline void release_block(void* p, fmt::DeallocKind how, bool sized, size_t given_size,
-                          CallSite caller) {
-  if (p == nullptr || is_bootstrap_block(p)) return;
+[[gnu::always_inline]] inline void release_block(void* p, fmt::DeallocKind how, bool sized,
+                                                size_t given_size, CallSite caller) {
+  if (p == nullptr) return;
   InitState s = init_state();
   if (__builtin_expect(s != InitState::kTracking, 0)) {
+    if (is_bootstrap_block(p)) return;
     s = ensure_initialized();
     if (s == InitState::kPassThrough) {
       real().free(p);

@@ -3,11 +3,13 @@
 #include <link.h>
 
 namespace leakwatch::rt {
-namespace {
 
 Unwinder g_unwinder = Unwinder::kLibunwind;
 uintptr_t g_self_start;
 uintptr_t g_self_end;
+
+namespace {
+
 
 int find_self(struct dl_phdr_info* info, size_t, void* data) {
   auto self = reinterpret_cast<uintptr_t>(data);
@@ -27,9 +29,6 @@ int find_self(struct dl_phdr_info* info, size_t, void* data) {
 
 }  // namespace
 
-// The runtime's frames are the ones inside this shared object.
-bool is_own_frame(uintptr_t pc) { return pc >= g_self_start && pc < g_self_end; }
-bool is_frame_pointer_unwinder() { return g_unwinder == Unwinder::kFramePointer; }
 
 void init_stack_capture(Unwinder unwinder) {
   g_unwinder = unwinder;

@@ -27,9 +27,13 @@ void init_stack_capture(Unwinder unwinder);
 // in a thread). Async-signal-safe for the frame-pointer backend.
 uint32_t capture_stack(uintptr_t caller, uintptr_t* out, uint32_t max);
 
+extern Unwinder g_unwinder;
+extern uintptr_t g_self_start;  // the runtime's own code range
+extern uintptr_t g_self_end;
+
 // True for a pc inside the runtime itself (its frames are never shown).
-bool is_own_frame(uintptr_t pc);
-bool is_frame_pointer_unwinder();
+inline bool is_own_frame(uintptr_t pc) { return pc >= g_self_start && pc < g_self_end; }
+inline bool is_frame_pointer_unwinder() { return g_unwinder == Unwinder::kFramePointer; }
 
 // Backend entry points (stack_unwind_libunwind.cpp, stack_unwind_frame_pointer.cpp).
 // Each captures raw return addresses starting at its own caller's frame.

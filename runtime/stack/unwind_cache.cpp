@@ -47,7 +47,13 @@ struct StackExtent {
   uint32_t lookups;  // /proc/self/maps reads so far (bounded per thread)
 };
 inline constexpr uint32_t kMaxExtentLookups = 64;
-inline constexpr uint64_t kCacheBytes = kEntriesBytes + kSeenBits / 8 + sizeof(StackExtent);
+// Entries for call sites inside signal handlers, keyed by return address
+// alone (see signal_stack_id below), after the extent.
+inline constexpr uint32_t kSignalEntries = 32;  // power of two
+inline constexpr uint64_t kSignalEntriesOffset =
+    (kEntriesBytes + kSeenBits / 8 + sizeof(StackExtent) + 63) & ~uint64_t{63};
+inline constexpr uint64_t kCacheBytes =
+    kSignalEntriesOffset + sizeof(UnwindCacheEntry) * kSignalEntries;
 // Frames captured beyond the recorded depth to find a scan terminator.
 inline constexpr uint32_t kTerminatorFrames = 8;
 // Slots further than this above the caller's stack pointer are not cached
@@ -59,11 +65,9 @@ uint32_t set_index(CallSite site) {
   return static_cast<uint32_t>(h >> 56) & (kSets - 1);
 }
 
-bool still_valid(const UnwindCacheEntry& e, CallSite site, uint32_t epoch) {
-  if (e.return_address != site.return_address || e.stack_pointer != site.stack_pointer ||
-      e.module_epoch != epoch || e.stack_id == 0) {
-    return false;
-  }
+// True when every frame's slot, relative to the call's stack pointer, still
+// holds the return address the entry recorded for it.
+inline bool chain_valid(const UnwindCacheEntry& e, CallSite site) {
   const uint64_t* expected = state_file().frames() + e.stack_id + 2;
   for (uint32_t i = 1; i < e.depth; ++i) {
     if (*reinterpret_cast<const uintptr_t*>(site.stack_pointer + e.slot_offset[i]) != expected[i]) {
@@ -71,6 +75,14 @@ bool still_valid(const UnwindCacheEntry& e, CallSite site, uint32_t epoch) {
     }
   }
   return true;
+}
+
+bool still_valid(const UnwindCacheEntry& e, CallSite site, uint32_t epoch) {
+  if (e.return_address != site.return_address || e.stack_pointer != site.stack_pointer ||
+      e.module_epoch != epoch || e.stack_id == 0) {
+    return false;
+  }
+  return chain_valid(e, site);
 }
 
 // Unwinds with libunwind's step API, which (unlike unw_backtrace) reports
@@ -189,6 +201,49 @@ bool slots_by_scan(uintptr_t stack_pointer, uintptr_t high, const uintptr_t* pcs
   return next == count;
 }
 
+// Allocations inside a signal handler: the frames past the signal frame are
+// wherever the signal happened to land, a new stack (a full unwind through
+// the signal frame and a new depot entry) for nearly every signal, so a handler that allocates at a high rate would
+// spend all its time unwinding and fill the depot. Their stacks end at the
+// signal trampoline instead: the handler's frames are where the allocation
+// comes from, the trampoline frame says it ran in a signal handler. And
+// since the handler's frames sit at fixed offsets above the call's stack
+// pointer whatever the interrupted stack pointer, they are cached by return
+// address alone and validated slot by slot like any entry: a hit costs a
+// few loads, no unwinding, no lock, nothing that is not async-signal-safe.
+uintptr_t g_sigreturn_trampoline;  // learned the first time one is seen
+
+// glibc's x86-64 __restore_rt (and the kernel's convention for any
+// restorer): mov $__NR_rt_sigreturn, %rax; syscall.
+bool is_sigreturn_trampoline(uintptr_t pc) {
+  if (pc == __atomic_load_n(&g_sigreturn_trampoline, __ATOMIC_RELAXED)) return pc != 0;
+  constexpr unsigned char kRtSigreturn[] = {0x48, 0xc7, 0xc0, 0x0f, 0x00, 0x00, 0x00, 0x0f, 0x05};
+  constexpr uintptr_t kPage = 4096;
+  // A return address's code is mapped; do not read across into a page that may not be.
+  if (pc < kPage || (pc & (kPage - 1)) > kPage - sizeof kRtSigreturn) return false;
+  const auto* code = reinterpret_cast<const unsigned char*>(pc);
+  for (size_t i = 0; i < sizeof kRtSigreturn; ++i) {
+    if (code[i] != kRtSigreturn[i]) return false;
+  }
+  __atomic_store_n(&g_sigreturn_trampoline, pc, __ATOMIC_RELAXED);
+  return true;
+}
+
+// Index of the first signal trampoline among pcs[1..count), or count.
+uint32_t signal_frame_index(const uintptr_t* pcs, uint32_t count) {
+  for (uint32_t i = 1; i < count; ++i) {
+    if (is_sigreturn_trampoline(pcs[i])) return i;
+  }
+  return count;
+}
+
+UnwindCacheEntry& signal_entry(UnwindCacheEntry* cache, uintptr_t return_address) {
+  auto* entries = reinterpret_cast<UnwindCacheEntry*>(reinterpret_cast<unsigned char*>(cache) +
+                                                      kSignalEntriesOffset);
+  uint32_t index = static_cast<uint32_t>((return_address * 0x9e3779b97f4a7c15ull) >> 58);
+  return entries[index & (kSignalEntries - 1)];
+}
+
 UnwindCacheEntry* cache_of(ThreadState& t) {
   if (t.unwind_cache == nullptr && !t.exiting) {
     t.unwind_cache = static_cast<UnwindCacheEntry*>(sys::map_anonymous(kCacheBytes));
@@ -198,18 +253,70 @@ UnwindCacheEntry* cache_of(ThreadState& t) {
 
 }  // namespace
 
+// A stack that ends at a signal trampoline (pcs[depth - 1]): interned as
+// is, cached by return address when its slots are unambiguous.
+static uint32_t signal_stack_id(ThreadState& t, UnwindCacheEntry* cache, CallSite site,
+                                const uintptr_t* pcs, uint32_t depth) {
+  uint32_t id = intern_stack(t, pcs, depth);
+  if (cache == nullptr || id == 0 || pcs[0] != site.return_address || depth < 2) return id;
+  uint32_t offsets[fmt::kMaxStackDepth];
+  uintptr_t high = 0;
+  if (!stack_extent(cache, site.stack_pointer, &high) ||
+      !slots_by_scan(site.stack_pointer, high, pcs, depth, offsets)) {
+    return id;
+  }
+  UnwindCacheEntry& entry = signal_entry(cache, site.return_address);
+  entry.return_address = site.return_address;
+  entry.stack_pointer = 0;
+  entry.stack_id = id;
+  entry.depth = depth;
+  entry.module_epoch =
+      reinterpret_cast<const fmt::StackEntry*>(state_file().frames() + id)->module_epoch;
+  for (uint32_t i = 1; i < depth; ++i) entry.slot_offset[i] = offsets[i];
+  return id;
+}
+
+// A hit costs a set index, a few compares and one load per frame; the
+// rest (uncached unwinders, the first call of a thread, misses) lives out of
+// line so that the hit path keeps a small frame (no stack arrays to set up).
+[[gnu::noinline]] static uint32_t stack_id_on_miss(ThreadState& t, CallSite site,
+                                                   uint32_t max_depth, UnwindCacheEntry* set);
+
 uint32_t stack_id_for_call(ThreadState& t, CallSite site, uint32_t max_depth) {
+  UnwindCacheEntry* cache = t.unwind_cache;
+  if (__builtin_expect(cache == nullptr, 0)) return stack_id_on_miss(t, site, max_depth, nullptr);
+  uint32_t epoch = __atomic_load_n(&state_file().header()->module_epoch, __ATOMIC_ACQUIRE);
+  UnwindCacheEntry* set = &cache[set_index(site) * kWays];
+  for (uint32_t way = 0; way < kWays; ++way) {
+    if (still_valid(set[way], site, epoch)) return set[way].stack_id;
+  }
+  return stack_id_on_miss(t, site, max_depth, set);
+}
+
+static uint32_t stack_id_on_miss(ThreadState& t, CallSite site, uint32_t max_depth,
+                                 UnwindCacheEntry* set) {
   uintptr_t pcs[fmt::kMaxStackDepth];
   if (max_depth <= 1 || is_frame_pointer_unwinder()) {
     uint32_t depth = capture_stack(site.return_address, pcs, max_depth);
     return depth > 0 ? intern_stack(t, pcs, depth) : 0;
   }
-  uint32_t epoch = __atomic_load_n(&state_file().header()->module_epoch, __ATOMIC_ACQUIRE);
   UnwindCacheEntry* cache = cache_of(t);
-  UnwindCacheEntry* set = cache != nullptr ? &cache[set_index(site) * kWays] : nullptr;
-  if (set != nullptr) {
-    for (uint32_t way = 0; way < kWays; ++way) {
-      if (still_valid(set[way], site, epoch)) return set[way].stack_id;
+  if (set == nullptr && cache != nullptr) {
+    // The cache was just made (first call of this thread): nothing to probe.
+    set = &cache[set_index(site) * kWays];
+  }
+  if (cache != nullptr) {
+    // Keyed by return address only: the same function may be reached
+    // outside a handler with less stack above it, so the slots are read
+    // only when they lie inside the stack mapping this thread last saw.
+    const UnwindCacheEntry& e = signal_entry(cache, site.return_address);
+    const StackExtent& extent = extent_of(cache);
+    if (e.return_address == site.return_address && e.stack_id != 0 && e.depth >= 2 &&
+        site.stack_pointer >= extent.low && site.stack_pointer < extent.high &&
+        extent.high - site.stack_pointer >= uint64_t{e.slot_offset[e.depth - 1]} + 8 &&
+        e.module_epoch == __atomic_load_n(&state_file().header()->module_epoch, __ATOMIC_ACQUIRE) &&
+        chain_valid(e, site)) {
+      return e.stack_id;
     }
   }
 
@@ -223,6 +330,9 @@ uint32_t stack_id_for_call(ThreadState& t, CallSite site, uint32_t max_depth) {
   uint32_t captured = capture_stack(site.return_address, extended, want);
   if (captured == 0) return 0;
   uint32_t depth = captured < max_depth ? captured : max_depth;
+  if (uint32_t trampoline = signal_frame_index(extended, depth); trampoline < depth) {
+    return signal_stack_id(t, cache, site, extended, trampoline + 1);
+  }
   uint32_t id = intern_stack(t, extended, depth);
   if (set == nullptr || id == 0 || extended[0] != site.return_address || depth < 2 ||
       first_miss(cache, site)) {

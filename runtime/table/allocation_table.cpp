@@ -5,11 +5,11 @@
 #include "runtime/table/state_file.h"
 
 namespace leakwatch::rt {
+using namespace table_internal;
 namespace {
 
 namespace fmt = leakwatch::format;
 
-inline constexpr uint32_t kCounterFlushOps = 64;
 inline constexpr uint64_t kSequenceChunk = 256;
 
 // Head of the global stack of free-slot batches: low 32 bits slot+1 of the
@@ -19,15 +19,6 @@ inline constexpr uint64_t kSequenceChunk = 256;
 // batch + 1 (only in a batch's first record).
 uint64_t g_free_batches;
 uint64_t g_sequence;
-
-// Per-kind counter deltas of this thread, flushed with the ThreadState's
-// (flush_counters always runs on the thread whose state it flushes).
-__thread fmt::KindCounters t_kind_pending[fmt::kKindCounterSlots]
-    __attribute__((tls_model("initial-exec")));
-
-inline uint32_t kind_index(uint64_t kind) {
-  return static_cast<uint32_t>(kind) & (fmt::kKindCounterSlots - 1);
-}
 
 fmt::KindCounters* shared_kind_counters() {
   return reinterpret_cast<fmt::KindCounters*>(state_file().base + fmt::kKindCountersOffset);
@@ -99,6 +90,13 @@ bool pop_batch(ThreadState& t) {
   }
 }
 
+}  // namespace
+
+namespace table_internal {
+
+__thread fmt::KindCounters t_kind_pending[fmt::kKindCounterSlots]
+    __attribute__((tls_model("initial-exec")));
+
 uint32_t acquire_slot(ThreadState& t) {
   if (t.slot_count > 0) return t.slots[--t.slot_count];
   if (pop_batch(t)) return t.slots[--t.slot_count];
@@ -130,58 +128,27 @@ void recycle_slot(ThreadState& t, uint32_t slot) {
   t.slots[t.slot_count++] = slot;
 }
 
-uint64_t next_sequence(ThreadState& t) {
-  if (t.sequence_next == t.sequence_end) {
-    t.sequence_next = __atomic_fetch_add(&g_sequence, kSequenceChunk, __ATOMIC_RELAXED);
-    t.sequence_end = t.sequence_next + kSequenceChunk;
-  }
+uint64_t next_sequence_chunk(ThreadState& t) {
+  t.sequence_next = __atomic_fetch_add(&g_sequence, kSequenceChunk, __ATOMIC_RELAXED);
+  t.sequence_end = t.sequence_next + kSequenceChunk;
   return t.sequence_next++;
 }
 
-uint32_t thread_id(ThreadState& t) {
-  if (t.tid == 0) t.tid = sys::current_tid();
+uint32_t fetch_thread_id(ThreadState& t) {
+  t.tid = sys::current_tid();
   return t.tid;
 }
 
-// The AllocationRecord bitfield word: sequence in the low 56 bits, kind in
-// the high 8 (the layout GCC and Clang give `sequence : 56; kind : 8`).
-uint64_t sequence_and_kind(uint64_t sequence, fmt::AllocKind kind) {
-  return (sequence & ((uint64_t{1} << 56) - 1)) | (uint64_t{static_cast<uint8_t>(kind)} << 56);
+void release_unrecycled(uint32_t kind, uint64_t size) {
+  fmt::Counters& c = state_file().header()->counters;
+  __atomic_fetch_add(&c.frees, 1, __ATOMIC_RELAXED);
+  __atomic_fetch_add(&c.bytes_freed, size, __ATOMIC_RELAXED);
+  fmt::KindCounters& k = shared_kind_counters()[kind];
+  __atomic_fetch_add(&k.frees, 1, __ATOMIC_RELAXED);
+  __atomic_fetch_add(&k.bytes_freed, size, __ATOMIC_RELAXED);
 }
 
-void note_op(ThreadState& t) {
-  if (++t.pending_ops >= kCounterFlushOps) flush_counters(t);
-}
-
-}  // namespace
-
-uint32_t record_allocation(ThreadState& t, uintptr_t address, uint64_t size,
-                           fmt::AllocKind kind, uint32_t stack_id) {
-  t.pending_allocations++;
-  t.pending_bytes_allocated += size;
-  fmt::KindCounters& per_kind = t_kind_pending[kind_index(static_cast<uint8_t>(kind))];
-  per_kind.allocations++;
-  per_kind.bytes_allocated += size;
-  uint32_t slot = acquire_slot(t);
-  if (slot == kNoSlot) {
-    __atomic_fetch_add(&state_file().header()->counters.records_dropped, 1, __ATOMIC_RELAXED);
-    note_op(t);
-    return kNoSlot;
-  }
-  fmt::AllocationRecord& rec = state_file().records()[slot];
-  // Whole-word stores: the bitfield (sequence:56, kind:8) would cost a
-  // read-modify-write of a word another thread may have just freed.
-  uint64_t* words = reinterpret_cast<uint64_t*>(&rec);
-  words[1] = size;
-  words[2] = sequence_and_kind(next_sequence(t), kind);
-  words[3] = uint64_t{stack_id} | (uint64_t{thread_id(t)} << 32);
-  __atomic_store_n(&rec.address, uint64_t{address}, __ATOMIC_RELEASE);
-  if (__builtin_expect(g_allocation_events, 0)) {
-    on_block_recorded(address, size, kind, stack_id, thread_id(t));
-  }
-  note_op(t);
-  return slot;
-}
+}  // namespace table_internal
 
 uint64_t start_sequence_chunk(ThreadState& t) {
   t.sequence_next = t.sequence_end;  // the next block takes a fresh chunk, above every earlier one
@@ -214,42 +181,6 @@ void update_allocation(ThreadState& t, uint32_t slot, uintptr_t new_address, uin
   t.pending_allocations++;
   t.pending_bytes_allocated += new_size;
   note_op(t);
-}
-
-bool lookup_allocation(uint32_t slot, uintptr_t address, uint64_t* size, fmt::AllocKind* kind) {
-  StateFile& s = state_file();
-  if (s.base == nullptr || slot >= __atomic_load_n(&s.header()->record_high_water, __ATOMIC_RELAXED)) {
-    return false;
-  }
-  const fmt::AllocationRecord& rec = s.records()[slot];
-  if (__atomic_load_n(&rec.address, __ATOMIC_ACQUIRE) != address) return false;
-  *size = rec.size;
-  *kind = static_cast<fmt::AllocKind>(rec.kind);
-  return true;
-}
-
-void release_allocation(ThreadState& t, uint32_t slot, uint64_t size, bool recycle) {
-  fmt::AllocationRecord& rec = state_file().records()[slot];
-  if (__builtin_expect(g_allocation_events, 0)) on_block_released(rec.address);
-  uint32_t kind = kind_index(rec.kind);
-  __atomic_store_n(&rec.address, uint64_t{0}, __ATOMIC_RELEASE);
-  if (recycle) {
-    t.pending_frees++;
-    t.pending_bytes_freed += size;
-    t_kind_pending[kind].frees++;
-    t_kind_pending[kind].bytes_freed += size;
-    recycle_slot(t, slot);
-    note_op(t);
-  } else {
-    // Not ours to touch the thread's caches: count straight into the shared
-    // counters and let the slot go (a few bytes, only from signal handlers).
-    fmt::Counters& c = state_file().header()->counters;
-    __atomic_fetch_add(&c.frees, 1, __ATOMIC_RELAXED);
-    __atomic_fetch_add(&c.bytes_freed, size, __ATOMIC_RELAXED);
-    fmt::KindCounters& k = shared_kind_counters()[kind];
-    __atomic_fetch_add(&k.frees, 1, __ATOMIC_RELAXED);
-    __atomic_fetch_add(&k.bytes_freed, size, __ATOMIC_RELAXED);
-  }
 }
 
 void count_unrecorded_allocation(uint64_t size) {

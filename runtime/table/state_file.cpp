@@ -7,11 +7,11 @@
 #include "runtime/sys/text.h"
 
 namespace leakwatch::rt {
+StateFile g_state;
+
 namespace {
 
 namespace fmt = leakwatch::format;
-
-StateFile g_state;
 
 inline constexpr uint64_t kChunkShift = 16;  // 64 KiB
 inline constexpr uint64_t kChunkCount = fmt::kStateFileSize >> kChunkShift;
@@ -83,8 +83,6 @@ void fill_header(fmt::SessionHeader* h, uint32_t image, uint32_t stack_depth) {
 }
 
 }  // namespace
-
-StateFile& state_file() { return g_state; }
 
 bool create_state_file(const char* dir, void* fixed_address, uint32_t stack_depth) {
   char path[kMaxPath];

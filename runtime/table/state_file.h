@@ -35,7 +35,9 @@ struct StateFile {
 };
 
 // The state of this process; `base` is null until create_state_file succeeds.
-StateFile& state_file();
+// Inline: every malloc and free reaches it several times.
+extern StateFile g_state;
+inline StateFile& state_file() { return g_state; }
 
 // Creates "<dir>/<pid>-<image>.lwstate", sizes it, and maps it (at
 // `fixed_address` when not null, replacing whatever is mapped there: used in
