@@ -1,5 +1,6 @@
 #include "runtime/scan/heap_marker.h"
 
+#include "runtime/scan/memory_map.h"
 #include "runtime/sys/sys.h"
 
 namespace leakwatch::rt {
@@ -92,9 +93,18 @@ void sort_blocks(HeapBlock* a, uint64_t n, int depth) {
   insertion_sort(a, n);
 }
 
+bool wholly_readable(const MemoryMap& maps, uint64_t start, uint64_t size) {
+  if (size == 0) return true;
+  uint64_t begin = start;
+  uint64_t end = start + size;
+  if (end < start) return false;
+  return maps.clamp(&begin, &end) && end == start + size;
+}
+
 }  // namespace
 
-bool HeapMarker::init(const fmt::AllocationRecord* records, uint64_t high_water, bool unaligned) {
+bool HeapMarker::init(const fmt::AllocationRecord* records, uint64_t high_water, bool unaligned,
+                      const MemoryMap* maps) {
   unaligned_ = unaligned;
   uint64_t live = 0;
   for (uint64_t i = 0; i < high_water; ++i) {
@@ -120,6 +130,7 @@ bool HeapMarker::init(const fmt::AllocationRecord* records, uint64_t high_water,
     b.size = records[i].size;
     b.slot = static_cast<uint32_t>(i);
     b.state = kUnreached;
+    b.unreadable = maps != nullptr && !wholly_readable(*maps, b.start, b.size) ? 1 : 0;
   }
   sort_blocks(blocks_, count_, 2 * 64);
   min_address_ = count_ > 0 ? blocks_[0].start : 0;
@@ -211,6 +222,7 @@ void HeapMarker::drain() {
   while (stack_top_ > 0) {
     uint32_t index = stack_[--stack_top_];
     const HeapBlock& b = blocks_[index];
+    if (b.unreadable) continue;
     scan_words(b.start, b.start + b.size, b.state == kReachable);
   }
 }
@@ -243,6 +255,7 @@ void HeapMarker::drain_clique(uint32_t leader) {
   while (stack_top_ > 0) {
     uint32_t index = stack_[--stack_top_];
     const HeapBlock& b = blocks_[index];
+    if (b.unreadable) continue;
     scan_clique(b.start, b.start + b.size, leader);
   }
 }
