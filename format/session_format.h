@@ -188,7 +188,10 @@ struct SessionHeader {
   // The real-time signal that asks the runtime for an on-demand leak check
   // (`leakwatch check`, runtime/scan/live_check.h); 0 = none installed.
   uint32_t check_signal;
-  uint64_t reserved[31];
+  // report_inherited, in a fork child: the blocks it took over from its
+  // parent are exactly the records with a sequence below this (0: none).
+  uint64_t inherited_below_sequence;
+  uint64_t reserved[30];
   char executable[kMaxModulePath];      // /proc/self/exe at init
   char command_line[kMaxCommandLine];   // argv joined by spaces (truncated)
 };

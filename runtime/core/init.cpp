@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "format/session_format.h"
+#include "runtime/core/inherited_blocks.h"
 #include "runtime/core/lsan_defaults.h"
 #include "runtime/core/options.h"
 #include "runtime/core/thread_state.h"
@@ -159,7 +160,7 @@ void after_fork_in_child() {
   s.own_dir[0] = '\0';
   const char* dir = g_session_dir;
   if (!in_cli_session && make_own_session_dir(s.own_dir)) dir = s.own_dir;
-  if (!create_state_file(dir, old_base, static_cast<uint32_t>(options().stack_depth))) {
+  if (!create_fork_child_state_file(dir, old_base, static_cast<uint32_t>(options().stack_depth))) {
     // The parent's file is still mapped here; never write to it again.
     __atomic_store_n(&g_recording, false, __ATOMIC_RELEASE);
     warn("cannot create the state file in a forked child; its allocations are not tracked");

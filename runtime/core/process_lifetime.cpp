@@ -2,6 +2,7 @@
 #include <dlfcn.h>
 
 #include "format/session_format.h"
+#include "runtime/core/inherited_blocks.h"
 #include "runtime/core/init.h"
 #include "runtime/core/lsan_defaults.h"
 #include "runtime/core/options.h"
@@ -175,6 +176,7 @@ __attribute__((destructor)) void leakwatch_at_exit() {
     stop_recording_new_blocks();
     run_exit_scan(s);
   }
+  if (!final_leak_check_done()) note_inherited_blocks(s);
   fmt::SessionHeader* h = s.header();
   __atomic_store_n(&h->state, static_cast<uint32_t>(fmt::ProcessState::kExited), __ATOMIC_RELEASE);
   if (report_rendered_by_parent()) return;

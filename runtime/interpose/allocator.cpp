@@ -31,14 +31,15 @@ inline constexpr size_t kMaxAlignment = size_t{1} << 31;  // BlockHeader::offset
   ReentryGuard guard(t);
   if (!guard.acquired() || !recording_enabled()) {
     count_unrecorded_allocation(size);
-    return kNoSlot;
+    return unrecorded_slot(size);
   }
   if (!t.registered) register_thread_exit(t);
   uint32_t stack_id = stack_id_for_call(t, caller, static_cast<uint32_t>(options().stack_depth));
   if (__builtin_expect(t.disable_depth != 0, 0)) {
     kind = static_cast<fmt::AllocKind>(static_cast<uint8_t>(kind) | fmt::kAllocKindIgnoredFlag);
   }
-  return record_allocation(t, user, size, kind, stack_id);
+  uint32_t slot = record_allocation(t, user, size, kind, stack_id);
+  return slot != kNoSlot ? slot : unrecorded_slot(size);
 }
 
 // Slow path: init not done, or this thread is the one doing it.
@@ -234,7 +235,10 @@ fmt::ErrorRecord error_record(fmt::MemoryErrorKind kind, fmt::DeallocKind how, v
     ReentryGuard guard(t);
     release_allocation(t, slot, size, guard.acquired());
   } else {
-    count_unrecorded_free();  // recorded by nobody, or inherited across fork
+    // Recorded by nobody (its size is in the header), or inherited across fork.
+    uint64_t unrecorded_bytes = 0;
+    unrecorded_size(slot, &unrecorded_bytes);
+    count_unrecorded_free(unrecorded_bytes);
   }
   // So that a second free of the same pointer does not pass for a live
   // block, and is known for a double free once glibc reuses the header.
@@ -342,10 +346,13 @@ void* tracked_realloc(void* p, size_t size, CallSite caller) {
     } else if (tracked) {
       release_allocation(t, slot, old_size, false);
       count_unrecorded_allocation(size);
+      new_slot = unrecorded_slot(size);
     }
   }
   if (!tracked) {
-    count_unrecorded_free();
+    uint64_t unrecorded_bytes = 0;
+    unrecorded_size(slot, &unrecorded_bytes);
+    count_unrecorded_free(unrecorded_bytes);
     new_slot = record(t, user, size, fmt::AllocKind::kRealloc, caller);
   }
   write_header(reinterpret_cast<void*>(user), new_slot, kHeaderSize);

@@ -262,4 +262,6 @@ uint64_t memory_errors_reported(fmt::MemoryErrorKind kind) {
                                             : 0;
 }
 
+bool read_if_mapped(uintptr_t address, void* out, size_t len) { return safe_read(address, out, len); }
+
 }  // namespace leakwatch::rt

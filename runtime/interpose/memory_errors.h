@@ -39,6 +39,10 @@ inline bool may_be_unmapped_block(void* p) {
 // pre: may_be_unmapped_block(p).
 bool is_unmapped_large_free(void* p);
 
+// Copies `len` bytes at `address` into `out`; false when any of them is not
+// readable (never faults). A syscall: slow paths only.
+bool read_if_mapped(uintptr_t address, void* out, size_t len);
+
 // What a pointer whose header does not validate turned out to be.
 enum class ForeignPointer {
   kGlibcChunk,  // a live chunk of glibc's malloc, obtained around us: glibc frees it

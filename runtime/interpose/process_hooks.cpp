@@ -1,8 +1,7 @@
 // Hooks on the process's life: dlclose (so stacks in an unloaded library stay
-// attributable), exit and main's return (so the report knows the status). dlopen is NOT
-// interposed: glibc resolves a relative dlopen against its caller's RUNPATH,
-// and a wrapper would become that caller. New objects are picked up when a
-// stack first runs through them (see stack_depot.cpp).
+// attributable), exit and main's return (so the report knows the status).
+// dlopen is only wrapped for RTLD_DEEPBIND (dlopen_hooks.cpp): new objects
+// are picked up when a stack first runs through them (see stack_depot.cpp).
 #include "runtime/core/init.h"
 #include "runtime/core/thread_state.h"
 #include "runtime/interpose/real_functions.h"

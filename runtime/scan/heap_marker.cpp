@@ -1,5 +1,6 @@
 #include "runtime/scan/heap_marker.h"
 
+#include "runtime/scan/memory_map.h"
 #include "runtime/sys/sys.h"
 
 namespace leakwatch::rt {
@@ -122,9 +123,18 @@ bool interior_pointer_counts_as_start(const HeapBlock& b, uint64_t word) {
   return false;
 }
 
+bool wholly_readable(const MemoryMap& maps, uint64_t start, uint64_t size) {
+  if (size == 0) return true;
+  uint64_t begin = start;
+  uint64_t end = start + size;
+  if (end < start) return false;
+  return maps.clamp(&begin, &end) && end == start + size;
+}
+
 }  // namespace
 
-bool HeapMarker::init(const fmt::AllocationRecord* records, uint64_t high_water, bool unaligned) {
+bool HeapMarker::init(const fmt::AllocationRecord* records, uint64_t high_water, bool unaligned,
+                      const MemoryMap* maps) {
   unaligned_ = unaligned;
   uint64_t live = 0;
   for (uint64_t i = 0; i < high_water; ++i) {
@@ -150,6 +160,7 @@ bool HeapMarker::init(const fmt::AllocationRecord* records, uint64_t high_water,
     b.size = records[i].size;
     b.slot = static_cast<uint32_t>(i);
     b.state = kUnreached;
+    b.unreadable = maps != nullptr && !wholly_readable(*maps, b.start, b.size) ? 1 : 0;
   }
   sort_blocks(blocks_, count_, 2 * 64);
   min_address_ = count_ > 0 ? blocks_[0].start : 0;
@@ -206,7 +217,8 @@ inline void HeapMarker::consider(uint64_t word, bool prior_definite) {
   if (found < 0) return;
   HeapBlock& b = blocks_[found];
   if (b.state == kReachable) return;
-  if (!start_pointer && prior_definite) start_pointer = interior_pointer_counts_as_start(b, word);
+  if (!start_pointer && prior_definite && !b.unreadable)
+    start_pointer = interior_pointer_counts_as_start(b, word);
   if (start_pointer && prior_definite) {
     b.state = kReachable;  // (re)scan, so that what it points to is upgraded too
     push(static_cast<uint32_t>(found));
@@ -242,6 +254,7 @@ void HeapMarker::drain() {
   while (stack_top_ > 0) {
     uint32_t index = stack_[--stack_top_];
     const HeapBlock& b = blocks_[index];
+    if (b.unreadable) continue;
     scan_words(b.start, b.start + b.size, b.state == kReachable);
   }
 }
@@ -274,6 +287,7 @@ void HeapMarker::drain_clique(uint32_t leader) {
   while (stack_top_ > 0) {
     uint32_t index = stack_[--stack_top_];
     const HeapBlock& b = blocks_[index];
+    if (b.unreadable) continue;
     scan_clique(b.start, b.start + b.size, leader);
   }
 }

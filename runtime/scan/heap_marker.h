@@ -31,18 +31,25 @@ struct HeapBlock {
   uint64_t size;
   uint32_t slot;   // record slot in the state file
   uint8_t state;   // format::ReachClass while marking (kNotLive = not reached yet)
-  uint8_t pad[3];
+  uint8_t unreadable;  // its memory is not (all) mapped readable: classified, never read
+  uint8_t pad[2];
 };
 static_assert(sizeof(HeapBlock) == 24);
 
+class MemoryMap;
+
 // HeapMarker owns mmap'd arrays sized by the live blocks. Hook-safe (no
-// malloc); not thread-safe. pre: every block listed stays mapped and
-// unchanged while it runs (the other threads are stopped).
+// malloc); not thread-safe. pre: the blocks stay unchanged while it runs
+// (the other threads are stopped).
 class HeapMarker {
  public:
   // init() collects the live records of `records[0, high_water)` and sorts
-  // them by address. False when the arrays cannot be mapped.
-  bool init(const format::AllocationRecord* records, uint64_t high_water, bool unaligned);
+  // them by address. A block that `maps` (when given) does not show wholly
+  // readable (a record whose memory was unmapped behind the allocator's
+  // back, a stale record) is classified like the others but its memory is
+  // never read. False when the arrays cannot be mapped.
+  bool init(const format::AllocationRecord* records, uint64_t high_water, bool unaligned,
+            const MemoryMap* maps = nullptr);
   // scan_root() marks what the words of [begin, end) point to (the range
   // must be readable).
   void scan_root(uint64_t begin, uint64_t end);

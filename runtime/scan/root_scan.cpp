@@ -397,7 +397,7 @@ bool classify_heap(HeapMarker& marker, MemoryMap& maps, const fmt::AllocationRec
                    uint32_t* scan_flags) {
   ScanContext c{marker, maps, g_tls};
   if (c.tls.approximate) *scan_flags |= fmt::kScanFlagTlsApproximate;
-  if (!c.maps.load() || !c.marker.init(records, count, options().scan_unaligned)) return false;
+  if (!c.maps.load() || !c.marker.init(records, count, options().scan_unaligned, &c.maps)) return false;
   for (uint32_t i = 0; i < g_segment_count; ++i) scan_segment(c, g_segments[i]);
   scan_link_maps(c);
   // Regions the program registered, and the contents of blocks it asked to

@@ -1,6 +1,7 @@
 #include "runtime/table/allocation_table.h"
 
 #include "runtime/sys/sys.h"
+#include "runtime/sys/text.h"
 #include "runtime/table/allocation_events.h"
 #include "runtime/table/state_file.h"
 
@@ -101,11 +102,19 @@ uint32_t acquire_slot(ThreadState& t) {
   if (t.slot_count > 0) return t.slots[--t.slot_count];
   if (pop_batch(t)) return t.slots[--t.slot_count];
   fmt::SessionHeader* h = state_file().header();
-  uint64_t first = __atomic_fetch_add(&h->record_high_water, kSlotBatch, __ATOMIC_RELAXED);
-  if (first + kSlotBatch > fmt::kMaxRecords) return kNoSlot;
-  if (!ensure_backed(fmt::kRecordsOffset + first * sizeof(fmt::AllocationRecord),
-                     kSlotBatch * sizeof(fmt::AllocationRecord))) {
-    return kNoSlot;
+  // The high-water mark moves only over backed records: readers walk every
+  // slot below it, and a hole of a full tmpfs answers a read with SIGBUS.
+  uint64_t first = __atomic_load_n(&h->record_high_water, __ATOMIC_RELAXED);
+  for (;;) {
+    if (first + kSlotBatch > fmt::kMaxRecords) return kNoSlot;
+    if (!ensure_backed(fmt::kRecordsOffset + first * sizeof(fmt::AllocationRecord),
+                       kSlotBatch * sizeof(fmt::AllocationRecord))) {
+      return kNoSlot;
+    }
+    if (__atomic_compare_exchange_n(&h->record_high_water, &first, first + kSlotBatch, true,
+                                    __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+      break;
+    }
   }
   for (uint32_t i = kSlotBatch - 1; i >= 1; --i) {
     t.slots[t.slot_count++] = static_cast<uint32_t>(first + i);
@@ -190,9 +199,11 @@ void count_unrecorded_allocation(uint64_t size) {
   __atomic_fetch_add(&c.bytes_allocated, size, __ATOMIC_RELAXED);
 }
 
-void count_unrecorded_free() {
+void count_unrecorded_free(uint64_t size) {
   if (state_file().base == nullptr) return;
-  __atomic_fetch_add(&state_file().header()->counters.frees, 1, __ATOMIC_RELAXED);
+  fmt::Counters& c = state_file().header()->counters;
+  __atomic_fetch_add(&c.frees, 1, __ATOMIC_RELAXED);
+  if (size != 0) __atomic_fetch_add(&c.bytes_freed, size, __ATOMIC_RELAXED);
 }
 
 void count_foreign_free() {
@@ -227,6 +238,57 @@ void release_thread_slots(ThreadState& t) {
     push_slots(&t.slots[i], len);
   }
   t.slot_count = 0;
+}
+
+InheritedBlocks adopt_parent_records(const fmt::AllocationRecord* parent_records,
+                                     uint64_t high_water,
+                                     bool (*still_live)(const fmt::AllocationRecord&,
+                                                        uint32_t slot)) {
+  InheritedBlocks inherited;
+  StateFile& s = state_file();
+  high_water -= high_water % kSlotBatch;  // the parent hands out whole batches
+  if (high_water > fmt::kMaxRecords) high_water = fmt::kMaxRecords;
+  if (high_water == 0 ||
+      !ensure_backed(fmt::kRecordsOffset, high_water * sizeof(fmt::AllocationRecord))) {
+    return inherited;
+  }
+  fmt::AllocationRecord* records = s.records();
+  fmt::Counters& counters = s.header()->counters;
+  fmt::KindCounters* per_kind = shared_kind_counters();
+  uint32_t free_slots[kSlotBatch];
+  uint32_t free_count = 0;
+  for (uint64_t slot = 0; slot < high_water; ++slot) {
+    uint64_t offset = fmt::kRecordsOffset + slot * sizeof(fmt::AllocationRecord);
+    fmt::AllocationRecord rec{};
+    if (parent_chunk_backed(offset)) {
+      rec.address = __atomic_load_n(&parent_records[slot].address, __ATOMIC_ACQUIRE);
+      if (rec.address != 0) {
+        copy_bytes(&rec, &parent_records[slot], sizeof rec);
+        rec.address = __atomic_load_n(&parent_records[slot].address, __ATOMIC_ACQUIRE);
+      }
+    }
+    auto index = static_cast<uint32_t>(slot);
+    if (rec.address != 0 && still_live(rec, index)) {
+      records[slot] = rec;
+      inherited.blocks++;
+      inherited.bytes += rec.size;
+      if (rec.sequence >= inherited.below_sequence) inherited.below_sequence = rec.sequence + 1;
+      counters.allocations++;
+      counters.bytes_allocated += rec.size;
+      per_kind[kind_index(rec.kind)].allocations++;
+      per_kind[kind_index(rec.kind)].bytes_allocated += rec.size;
+      continue;
+    }
+    free_slots[free_count++] = index;
+    if (free_count == kSlotBatch) {
+      push_slots(free_slots, free_count);
+      free_count = 0;
+    }
+  }
+  push_slots(free_slots, free_count);
+  s.header()->record_high_water = high_water;
+  if (inherited.below_sequence > g_sequence) g_sequence = inherited.below_sequence;
+  return inherited;
 }
 
 void reset_allocation_table() {

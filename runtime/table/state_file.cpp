@@ -45,11 +45,22 @@ void say_out_of_space_once() {
   sys::set_errno(saved_errno);
 }
 
+// Once the file system said "full", ask it again at most this often: every
+// allocation that finds no free record would otherwise pay a failing
+// fallocate of a whole chunk (tens of microseconds on a full tmpfs).
+inline constexpr uint64_t kFullRetryNs = 10'000'000;
+uint64_t g_full_retry_after_ns;
+
 bool back_chunk(uint64_t* bits, uint64_t index, uint64_t offset, uint64_t len) {
   uint64_t mask = uint64_t{1} << (index % 64);
   if (__atomic_load_n(&bits[index / 64], __ATOMIC_ACQUIRE) & mask) return true;
+  if (state_file_out_of_space() &&
+      sys::monotonic_ns() < __atomic_load_n(&g_full_retry_after_ns, __ATOMIC_RELAXED)) {
+    return false;
+  }
   int rc = sys::reserve_file_range(g_state.fd, offset, len);
   if (rc < 0) {
+    __atomic_store_n(&g_full_retry_after_ns, sys::monotonic_ns() + kFullRetryNs, __ATOMIC_RELAXED);
     say_out_of_space_once();
     return false;
   }
@@ -148,8 +159,66 @@ bool state_file_out_of_space() { return __atomic_load_n(&g_out_of_space_said, __
 
 void reset_backing() {
   g_out_of_space_said = 0;  // a forked child's new file may run out too
+  g_full_retry_after_ns = 0;
   zero_bytes(g_small_backed, sizeof g_small_backed);
   zero_bytes(g_record_backed, sizeof g_record_backed);
+}
+
+namespace {
+uint64_t g_parent_small_backed[kSmallChunks / 64 + 1];
+uint64_t g_parent_record_backed[kRecordChunks / 64 + 1];
+
+bool bit_set(const uint64_t* bits, uint64_t index) {
+  return (bits[index / 64] >> (index % 64)) & 1;
+}
+}  // namespace
+
+bool open_parent_state_file(ParentStateFile* parent) {
+  if (g_state.base == nullptr || g_state.fd < 0 || state_file_out_of_space()) return false;
+  void* base = sys::map_shared_file(nullptr, fmt::kStateFileSize, g_state.fd);
+  if (base == nullptr) return false;
+  copy_bytes(g_parent_small_backed, g_small_backed, sizeof g_small_backed);
+  copy_bytes(g_parent_record_backed, g_record_backed, sizeof g_record_backed);
+  parent->fd = g_state.fd;
+  parent->base = static_cast<const char*>(base);
+  g_state.fd = -1;  // create_state_file must not close it
+  return true;
+}
+
+void close_parent_state_file(ParentStateFile* parent) {
+  if (parent->base != nullptr) sys::unmap(const_cast<char*>(parent->base), fmt::kStateFileSize);
+  if (parent->fd >= 0 && parent->fd != g_state.fd) sys::close_file(parent->fd);
+  parent->base = nullptr;
+  parent->fd = -1;
+}
+
+bool parent_chunk_backed(uint64_t offset) {
+  if (offset < fmt::kRecordsOffset) return bit_set(g_parent_small_backed, offset >> kChunkShift);
+  uint64_t chunk = (offset - fmt::kRecordsOffset) >> kRecordChunkShift;
+  return chunk < kRecordChunks && bit_set(g_parent_record_backed, chunk);
+}
+
+bool copy_parent_stacks(const ParentStateFile& parent) {
+  const auto* from = reinterpret_cast<const fmt::SessionHeader*>(parent.base +
+                                                                  fmt::kHeaderRegionOffset);
+  fmt::SessionHeader* to = g_state.header();
+  // Chunk by chunk from the module region to the end of the frames: both
+  // sparse, and only what the parent touched is backed.
+  uint64_t frames_used = __atomic_load_n(&from->frames_used, __ATOMIC_ACQUIRE);
+  if (frames_used > fmt::kFramesWords) frames_used = fmt::kFramesWords;
+  uint64_t end = fmt::kFramesOffset + frames_used * sizeof(uint64_t);
+  uint64_t chunk = uint64_t{1} << kChunkShift;
+  for (uint64_t offset = fmt::kModuleRegionOffset; offset < end; offset += chunk) {
+    if (!parent_chunk_backed(offset)) continue;
+    if (!ensure_backed(offset, chunk)) return false;
+    copy_bytes(g_state.base + offset, parent.base + offset, chunk);
+  }
+  to->frames_used = frames_used;
+  to->stacks_interned = __atomic_load_n(&from->stacks_interned, __ATOMIC_RELAXED);
+  to->module_epoch = __atomic_load_n(&from->module_epoch, __ATOMIC_ACQUIRE);
+  uint32_t modules = __atomic_load_n(&from->module_count, __ATOMIC_ACQUIRE);
+  __atomic_store_n(&to->module_count, modules, __ATOMIC_RELEASE);
+  return true;
 }
 
 bool add_state_stem(TextBuffer& path, const char* state_path) {

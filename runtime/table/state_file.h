@@ -60,6 +60,28 @@ void reset_backing();
 // a shared mapping raises SIGBUS. Async-signal-safe.
 bool state_file_out_of_space();
 
+// A fork child's view of its parent's state file, for report_inherited: the
+// parent's blocks that are still live in the child move into the child's
+// own file (runtime/core/process_lifetime.h).
+struct ParentStateFile {
+  int fd = -1;
+  const char* base = nullptr;  // the parent's file, mapped a second time
+};
+
+// Call in a fork child before create_state_file replaces the parent's
+// mapping: maps the parent's file at a new address and takes over its
+// descriptor. Remembers which chunks the parent had backed at the fork
+// (only those may be read: a hole of a full tmpfs answers with SIGBUS).
+bool open_parent_state_file(ParentStateFile* parent);
+// Unmaps and closes what open_parent_state_file opened.
+void close_parent_state_file(ParentStateFile* parent);
+// True when the parent had backed the chunk holding `offset` at the fork.
+bool parent_chunk_backed(uint64_t offset);
+// Copies the parent's module log and stack depot into this process's fresh
+// file, where the parent's stack ids then name the same stacks. False when
+// this file ran out of space (nothing may be inherited then).
+bool copy_parent_stacks(const ParentStateFile& parent);
+
 class TextBuffer;
 // Adds `state_path` without its ".lwstate" suffix to `path`: the stem of the
 // side files next to it (scan, errors, mapping log, check results). False

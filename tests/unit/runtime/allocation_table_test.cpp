@@ -136,6 +136,19 @@ TEST_F(StateFileTest, ConcurrentRecordsGetDistinctSlots) {
   EXPECT_EQ(live, total);
 }
 
+TEST_F(StateFileTest, HighWaterStaysWhenTheRecordsCannotBeBacked) {
+  ThreadState& t = this_thread();
+  StateFile& s = state_file();
+  int fd = s.fd;
+  s.fd = -1;  // every reservation of file space now fails, as on a full tmpfs
+  EXPECT_EQ(record_allocation(t, 0x1000, 8, fmt::AllocKind::kMalloc, 0), kNoSlot);
+  EXPECT_EQ(s.header()->record_high_water, 0u);  // no unbacked slot below it for readers to touch
+  s.fd = fd;
+  reset_backing();
+  EXPECT_EQ(record_allocation(t, 0x2000, 8, fmt::AllocKind::kMalloc, 0), 0u);
+  EXPECT_EQ(s.header()->record_high_water, uint64_t{kSlotBatch});
+}
+
 TEST_F(StateFileTest, StackDepotDeduplicates) {
   ThreadState& t = this_thread();
   refresh_module_log(true);

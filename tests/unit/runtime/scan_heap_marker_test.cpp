@@ -3,8 +3,12 @@
 #include "runtime/scan/heap_marker.h"
 
 #include <gtest/gtest.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <vector>
+
+#include "runtime/scan/memory_map.h"
 
 namespace leakwatch::rt {
 namespace {
@@ -39,6 +43,39 @@ ReachClass class_of_slot(const HeapMarker& m, uint32_t slot) {
 void scan_words(HeapMarker& m, std::vector<uint64_t>& roots) {
   auto begin = reinterpret_cast<uint64_t>(roots.data());
   m.scan_root(begin, begin + roots.size() * 8);
+}
+
+// Records whose memory is gone (unmapped behind the allocator's back): the
+// blocks are still classified, and their memory is never read.
+TEST(HeapMarkerTest, BlocksWhoseMemoryIsUnmappedAreClassifiedNotRead) {
+  FakeHeap heap(2);
+  long page = sysconf(_SC_PAGESIZE);
+  void* gone = mmap(nullptr, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  ASSERT_NE(gone, MAP_FAILED);
+  std::vector<fmt::AllocationRecord> records = heap.records;
+  fmt::AllocationRecord reached{};
+  reached.address = reinterpret_cast<uint64_t>(gone);
+  reached.size = 64;
+  fmt::AllocationRecord unreached{};
+  unreached.address = reinterpret_cast<uint64_t>(gone) + page;
+  unreached.size = 64;
+  records.push_back(reached);    // slot 2
+  records.push_back(unreached);  // slot 3
+  heap.blocks[0][0] = reached.address;
+  ASSERT_EQ(munmap(gone, 2 * page), 0);
+  MemoryMap maps;
+  ASSERT_TRUE(maps.load());
+  HeapMarker m;
+  ASSERT_TRUE(m.init(records.data(), records.size(), false, &maps));
+  std::vector<uint64_t> roots = {heap.start(0)};
+  scan_words(m, roots);
+  m.finish();
+  EXPECT_EQ(class_of_slot(m, 0), ReachClass::kReachable);
+  EXPECT_EQ(class_of_slot(m, 1), ReachClass::kDefinite);
+  EXPECT_EQ(class_of_slot(m, 2), ReachClass::kReachable);
+  EXPECT_EQ(class_of_slot(m, 3), ReachClass::kDefinite);
+  m.release();
+  maps.release();
 }
 
 TEST(HeapMarkerTest, StartPointerFromRootIsReachableAndPropagates) {
