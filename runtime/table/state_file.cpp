@@ -47,20 +47,24 @@ void say_out_of_space_once() {
 
 // Once the file system said "full", ask it again at most this often: every
 // allocation that finds no free record would otherwise pay a failing
-// fallocate of a whole chunk (tens of microseconds on a full tmpfs).
+// fallocate of a whole chunk (tens of microseconds on a full tmpfs). One
+// deadline per region: a record chunk that did not fit must not keep the
+// much smaller chunk a new stack needs from being tried.
 inline constexpr uint64_t kFullRetryNs = 10'000'000;
-uint64_t g_full_retry_after_ns;
+uint64_t g_small_retry_after_ns;
+uint64_t g_record_retry_after_ns;
 
-bool back_chunk(uint64_t* bits, uint64_t index, uint64_t offset, uint64_t len) {
+bool back_chunk(uint64_t* bits, uint64_t* retry_after_ns, uint64_t index, uint64_t offset,
+                uint64_t len) {
   uint64_t mask = uint64_t{1} << (index % 64);
   if (__atomic_load_n(&bits[index / 64], __ATOMIC_ACQUIRE) & mask) return true;
   if (state_file_out_of_space() &&
-      sys::monotonic_ns() < __atomic_load_n(&g_full_retry_after_ns, __ATOMIC_RELAXED)) {
+      sys::monotonic_ns() < __atomic_load_n(retry_after_ns, __ATOMIC_RELAXED)) {
     return false;
   }
   int rc = sys::reserve_file_range(g_state.fd, offset, len);
   if (rc < 0) {
-    __atomic_store_n(&g_full_retry_after_ns, sys::monotonic_ns() + kFullRetryNs, __ATOMIC_RELAXED);
+    __atomic_store_n(retry_after_ns, sys::monotonic_ns() + kFullRetryNs, __ATOMIC_RELAXED);
     say_out_of_space_once();
     return false;
   }
@@ -136,7 +140,8 @@ bool ensure_backed(uint64_t offset, uint64_t len) {
   if (offset < fmt::kRecordsOffset) {
     uint64_t last = (end < fmt::kRecordsOffset ? end : fmt::kRecordsOffset) - 1;
     for (uint64_t c = offset >> kChunkShift; c <= last >> kChunkShift; ++c) {
-      if (!back_chunk(g_small_backed, c, c << kChunkShift, uint64_t{1} << kChunkShift)) {
+      if (!back_chunk(g_small_backed, &g_small_retry_after_ns, c, c << kChunkShift,
+                      uint64_t{1} << kChunkShift)) {
         return false;
       }
     }
@@ -147,8 +152,8 @@ bool ensure_backed(uint64_t offset, uint64_t len) {
   uint64_t last = (end - 1 - fmt::kRecordsOffset) >> kRecordChunkShift;
   if (last >= kRecordChunks) return false;
   for (uint64_t c = first; c <= last; ++c) {
-    if (!back_chunk(g_record_backed, c, fmt::kRecordsOffset + (c << kRecordChunkShift),
-                    uint64_t{1} << kRecordChunkShift)) {
+    if (!back_chunk(g_record_backed, &g_record_retry_after_ns, c,
+                    fmt::kRecordsOffset + (c << kRecordChunkShift), uint64_t{1} << kRecordChunkShift)) {
       return false;
     }
   }
@@ -159,7 +164,8 @@ bool state_file_out_of_space() { return __atomic_load_n(&g_out_of_space_said, __
 
 void reset_backing() {
   g_out_of_space_said = 0;  // a forked child's new file may run out too
-  g_full_retry_after_ns = 0;
+  g_small_retry_after_ns = 0;
+  g_record_retry_after_ns = 0;
   zero_bytes(g_small_backed, sizeof g_small_backed);
   zero_bytes(g_record_backed, sizeof g_record_backed);
 }
