@@ -80,6 +80,12 @@ void remove_scan_file(const StateFile& s) {
   remove_lsan_defaults_files(s.path);
 }
 
+void remove_own_state(const StateFile& s) {
+  remove_scan_file(s);
+  sys::unlink_path(s.path);
+  if (s.own_dir[0] != '\0') sys::remove_dir(s.own_dir);
+}
+
 void render_own_report(StateFile& s) {
   const char* cli = cli_path();
   const char* argv[] = {cli, "report", s.path, nullptr};
@@ -181,9 +187,7 @@ __attribute__((destructor)) void leakwatch_at_exit() {
   __atomic_store_n(&h->state, static_cast<uint32_t>(fmt::ProcessState::kExited), __ATOMIC_RELEASE);
   if (report_rendered_by_parent()) return;
   if (!options().report_at_exit) {
-    remove_scan_file(s);
-    sys::unlink_path(s.path);
-    if (s.own_dir[0] != '\0') sys::remove_dir(s.own_dir);
+    remove_own_state(s);
     return;
   }
   ReentryGuard guard(t);
@@ -199,6 +203,12 @@ __attribute__((constructor(101))) void leakwatch_early_init() {
 }
 
 }  // namespace
+
+void exit_after_final_check(int code) {
+  StateFile& s = state_file();
+  if (s.base != nullptr && !report_rendered_by_parent()) remove_own_state(s);
+  sys::exit_now(code);
+}
 
 int check_and_report(uint64_t since_sequence, const char* report_path) {
   StateFile& s = state_file();

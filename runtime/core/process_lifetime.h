@@ -27,6 +27,12 @@ bool final_leak_check_done();
 // final check leaves for the exit report.
 void ignore_all_live_blocks();
 
+// Ends the process with `code` right after a final check that reported
+// leaks (LSan's Die()): no exit handlers run. When this process renders its
+// own report (plain LD_PRELOAD) nothing is left to render, so its state
+// files go first; under `leakwatch run` the parent reads them.
+[[noreturn]] void exit_after_final_check(int code);
+
 }  // namespace leakwatch::rt
 
 #endif  // LEAKWATCH_RUNTIME_CORE_PROCESS_LIFETIME_H_

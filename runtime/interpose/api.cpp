@@ -111,7 +111,7 @@ void do_final_leak_check() {
   if (rt::check_and_report(0, nullptr) != 1) return;
   rt::ignore_all_live_blocks();  // reported already: the exit report must not repeat it
   long code = rt::options().error_exitcode;
-  rt::sys::exit_now(static_cast<int>(code != 0 ? code : rt::kLeaksFoundExitCode));
+  rt::exit_after_final_check(static_cast<int>(code != 0 ? code : rt::kLeaksFoundExitCode));
 }
 
 int do_recoverable_leak_check() {

@@ -10,6 +10,8 @@
 // RUN: env LEAKWATCH_CLI=%leakwatch %t 2>&1 | %check
 // RUN: env -u LEAKWATCH_CLI PATH=/nonexistent %t > %t.out 2>&1; %check --prefix=NOCLI --input %t.out
 // RUN: %leakwatch report $(sed -n 's/.*render it with: leakwatch report //p' %t.out) 2>&1 | %check
+// The kept state is the user's to remove once rendered.
+// RUN: rm -rf "$(dirname "$(sed -n 's/.*render it with: leakwatch report //p' %t.out)")"
 
 #include <stdio.h>
 #include <string.h>

@@ -14,6 +14,10 @@
 // RUN: expect_exit 23 env LD_PRELOAD=%libleakwatch %t > %t.plain.out 2> %t.plain.err
 // RUN: %check --prefix=OUT --input %t.plain.out
 // RUN: %check --prefix=PLAIN --input %t.plain.err
+// Nothing is left to render after the final check: no state stays behind.
+// RUN: rm -rf %t.sess && mkdir %t.sess
+// RUN: expect_exit 23 env LD_PRELOAD=%libleakwatch LEAKWATCH_OPTIONS=session_dir=%t.sess %t > /dev/null 2>&1
+// RUN: test -z "$(ls -A %t.sess)"
 // Without the runtime every check is a no-op returning 0.
 // RUN: %t | %check --prefix=NORUNTIME
 
