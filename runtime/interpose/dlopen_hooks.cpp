@@ -31,16 +31,6 @@ DlopenFn g_next_dlopen;
 DlmopenFn g_next_dlmopen;
 uint32_t g_deepbind_said;
 
-template <typename F>
-F next_function(F* cache, const char* name) {
-  F f = __atomic_load_n(cache, __ATOMIC_ACQUIRE);
-  if (f == nullptr) {
-    f = reinterpret_cast<F>(rt::next_symbol(name));
-    __atomic_store_n(cache, f, __ATOMIC_RELEASE);
-  }
-  return f;
-}
-
 // The flags to open `file` with: without RTLD_DEEPBIND while blocks carry
 // our header (in pass-through they are glibc's own and deep binding is safe).
 [[gnu::noinline, gnu::cold]] int without_deepbind(const char* call, const char* file, int flag) {
@@ -66,14 +56,14 @@ F next_function(F* cache, const char* name) {
 
 LEAKWATCH_EXPORT void* dlopen(const char* file, int flag) {
   if (__builtin_expect((flag & RTLD_DEEPBIND) != 0, 0)) flag = without_deepbind("dlopen", file, flag);
-  DlopenFn next = next_function(&g_next_dlopen, "dlopen");
+  DlopenFn next = rt::next_function(&g_next_dlopen, "dlopen");
   if (next == nullptr) return nullptr;
   return next(file, flag);
 }
 
 LEAKWATCH_EXPORT void* dlmopen(Lmid_t namespace_id, const char* file, int flag) {
   if (__builtin_expect((flag & RTLD_DEEPBIND) != 0, 0)) flag = without_deepbind("dlmopen", file, flag);
-  DlmopenFn next = next_function(&g_next_dlmopen, "dlmopen");
+  DlmopenFn next = rt::next_function(&g_next_dlmopen, "dlmopen");
   if (next == nullptr) return nullptr;
   return next(namespace_id, file, flag);
 }

@@ -58,18 +58,6 @@ ShmctlFn g_shmctl;
 ShmOpenFn g_shm_open;
 ShmUnlinkFn g_shm_unlink;
 
-// Looks the next definition up on first use. dlsym may allocate: inside
-// the reentry guard, so that is not recorded as the program's.
-template <typename F>
-F next(F* slot, const char* name) {
-  F fn = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
-  if (fn != nullptr) return fn;
-  rt::ReentryGuard guard(rt::this_thread());
-  fn = reinterpret_cast<F>(rt::next_symbol(name));
-  __atomic_store_n(slot, fn, __ATOMIC_RELEASE);
-  return fn;
-}
-
 uint64_t page_round_up(uint64_t size) {
   uint64_t page = rt::sys::page_size();
   return (size + page - 1) & ~(page - 1);
@@ -132,7 +120,7 @@ void* map_hook(void* address, size_t size, int prot, int flags, int fd, off_t of
 
 uint64_t segment_size(int id) {
   struct shmid_ds info;
-  ShmctlFn shmctl_next = next(&g_shmctl, "shmctl");
+  ShmctlFn shmctl_next = rt::next_function(&g_shmctl, "shmctl");
   if (shmctl_next == nullptr || shmctl_next(id, IPC_STAT, &info) != 0) return 0;
   return info.shm_segsz;
 }
@@ -196,7 +184,7 @@ LEAKWATCH_EXPORT void* mremap(void* old_address, size_t old_size, size_t new_siz
 
 LEAKWATCH_EXPORT int shmget(key_t key, size_t size, int flags) {
   rt::CallSite site = CALLER;
-  ShmgetFn real_shmget = next(&g_shmget, "shmget");
+  ShmgetFn real_shmget = rt::next_function(&g_shmget, "shmget");
   if (real_shmget == nullptr) {
     rt::sys::set_errno(ENOSYS);
     return -1;
@@ -207,7 +195,7 @@ LEAKWATCH_EXPORT int shmget(key_t key, size_t size, int flags) {
     // created it (the reader counts each id once).
     int saved_errno = rt::sys::get_errno();
     struct shmid_ds info;
-    ShmctlFn shmctl_next = next(&g_shmctl, "shmctl");
+    ShmctlFn shmctl_next = rt::next_function(&g_shmctl, "shmctl");
     if (shmctl_next != nullptr && shmctl_next(id, IPC_STAT, &info) == 0 &&
         static_cast<uint32_t>(info.shm_cpid) == rt::sys::current_pid()) {
       fmt::MappingEvent event{};
@@ -224,7 +212,7 @@ LEAKWATCH_EXPORT int shmget(key_t key, size_t size, int flags) {
 
 LEAKWATCH_EXPORT void* shmat(int id, const void* address, int flags) {
   rt::CallSite site = CALLER;
-  ShmatFn real_shmat = next(&g_shmat, "shmat");
+  ShmatFn real_shmat = rt::next_function(&g_shmat, "shmat");
   if (real_shmat == nullptr) {
     rt::sys::set_errno(ENOSYS);
     return reinterpret_cast<void*>(-1);
@@ -245,7 +233,7 @@ LEAKWATCH_EXPORT void* shmat(int id, const void* address, int flags) {
 }
 
 LEAKWATCH_EXPORT int shmdt(const void* address) {
-  ShmdtFn real_shmdt = next(&g_shmdt, "shmdt");
+  ShmdtFn real_shmdt = rt::next_function(&g_shmdt, "shmdt");
   if (real_shmdt == nullptr) {
     rt::sys::set_errno(ENOSYS);
     return -1;
@@ -261,7 +249,7 @@ LEAKWATCH_EXPORT int shmdt(const void* address) {
 }
 
 LEAKWATCH_EXPORT int shmctl(int id, int command, struct shmid_ds* info) {
-  ShmctlFn real_shmctl = next(&g_shmctl, "shmctl");
+  ShmctlFn real_shmctl = rt::next_function(&g_shmctl, "shmctl");
   if (real_shmctl == nullptr) {
     rt::sys::set_errno(ENOSYS);
     return -1;
@@ -278,7 +266,7 @@ LEAKWATCH_EXPORT int shmctl(int id, int command, struct shmid_ds* info) {
 
 LEAKWATCH_EXPORT int shm_open(const char* name, int flags, mode_t mode) {
   rt::CallSite site = CALLER;
-  ShmOpenFn real_shm_open = next(&g_shm_open, "shm_open");
+  ShmOpenFn real_shm_open = rt::next_function(&g_shm_open, "shm_open");
   if (real_shm_open == nullptr) {
     rt::sys::set_errno(ENOSYS);
     return -1;
@@ -303,7 +291,7 @@ LEAKWATCH_EXPORT int shm_open(const char* name, int flags, mode_t mode) {
 }
 
 LEAKWATCH_EXPORT int shm_unlink(const char* name) {
-  ShmUnlinkFn real_shm_unlink = next(&g_shm_unlink, "shm_unlink");
+  ShmUnlinkFn real_shm_unlink = rt::next_function(&g_shm_unlink, "shm_unlink");
   if (real_shm_unlink == nullptr) {
     rt::sys::set_errno(ENOSYS);
     return -1;

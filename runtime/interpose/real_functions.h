@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#include "runtime/core/thread_state.h"
+
 namespace leakwatch::rt {
 
 struct RealFunctions {
@@ -29,6 +31,19 @@ bool resolve_real_functions();
 // Looks up the next definition of one symbol (used on rare paths, e.g. to
 // let libstdc++ throw std::bad_alloc). May allocate.
 void* next_symbol(const char* name);
+
+// The next definition of `name`, looked up on first use and kept in `*slot`
+// (a hook's own pointer). dlsym may allocate: inside the reentry guard, so
+// that is not recorded as the program's.
+template <typename F>
+F next_function(F* slot, const char* name) {
+  F fn = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+  if (fn != nullptr) return fn;
+  ReentryGuard guard(this_thread());
+  fn = reinterpret_cast<F>(next_symbol(name));
+  __atomic_store_n(slot, fn, __ATOMIC_RELEASE);
+  return fn;
+}
 
 }  // namespace leakwatch::rt
 
