@@ -25,7 +25,7 @@ namespace leakwatch::rt {
 void init_libunwind_cache();
 void handle_thread_exit(void* arg);
 
-InitState g_init_state = InitState::kUninitialized;
+int g_init_state = static_cast<int>(InitState::kUninitialized);
 
 namespace {
 
@@ -182,7 +182,7 @@ void start_tracking() {
   if (!g_rendered_by_parent && !g_followed_child) {
     if (!make_own_session_dir(s.own_dir)) {
       warn("cannot create a session directory (set session_dir=...); not tracking");
-      __atomic_store_n(&g_init_state, InitState::kPassThrough, __ATOMIC_RELEASE);
+      __atomic_store_n(&g_init_state, static_cast<int>(InitState::kPassThrough), __ATOMIC_RELEASE);
       return;
     }
     TextBuffer(g_session_dir, sizeof g_session_dir).add(s.own_dir);
@@ -193,7 +193,7 @@ void start_tracking() {
         "; not tracking");
     warn(msg);
     if (s.own_dir[0] != '\0') sys::remove_dir(s.own_dir);
-    __atomic_store_n(&g_init_state, InitState::kPassThrough, __ATOMIC_RELEASE);
+    __atomic_store_n(&g_init_state, static_cast<int>(InitState::kPassThrough), __ATOMIC_RELEASE);
     return;
   }
   if (!write_lsan_defaults_files(s.path)) {
@@ -208,7 +208,7 @@ void start_tracking() {
   pthread_key_create(&g_thread_exit_key, handle_thread_exit);
   pthread_atfork(nullptr, nullptr, after_fork_in_child);
   g_recording = true;
-  __atomic_store_n(&g_init_state, InitState::kTracking, __ATOMIC_RELEASE);
+  __atomic_store_n(&g_init_state, static_cast<int>(InitState::kTracking), __ATOMIC_RELEASE);
 }
 
 }  // namespace
@@ -226,8 +226,8 @@ InitState ensure_initialized() {
     while ((s = init_state()) == InitState::kInitializing) __builtin_ia32_pause();
     return s;
   }
-  InitState expected = InitState::kUninitialized;
-  if (!__atomic_compare_exchange_n(&g_init_state, &expected, InitState::kInitializing, false,
+  int expected = static_cast<int>(InitState::kUninitialized);
+  if (!__atomic_compare_exchange_n(&g_init_state, &expected, static_cast<int>(InitState::kInitializing), false,
                                    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
     return ensure_initialized();
   }
@@ -243,7 +243,7 @@ InitState ensure_initialized() {
   if (choose_session_dir() || sys::get_env(fmt::kEnvSessionDir) == nullptr) {
     start_tracking();
   } else {
-    __atomic_store_n(&g_init_state, InitState::kPassThrough, __ATOMIC_RELEASE);
+    __atomic_store_n(&g_init_state, static_cast<int>(InitState::kPassThrough), __ATOMIC_RELEASE);
   }
   t.in_hook = false;
   t_initializing = false;

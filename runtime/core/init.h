@@ -20,9 +20,12 @@ namespace leakwatch::rt {
 
 enum class InitState : int { kUninitialized, kInitializing, kTracking, kPassThrough };
 
-extern InitState g_init_state;
+// An int, not the enum: clang's __atomic builtins take integers and pointers only.
+extern int g_init_state;
 
-inline InitState init_state() { return __atomic_load_n(&g_init_state, __ATOMIC_ACQUIRE); }
+inline InitState init_state() {
+  return static_cast<InitState>(__atomic_load_n(&g_init_state, __ATOMIC_ACQUIRE));
+}
 
 // Runs or waits for init. Returns the state after it; kInitializing means the
 // caller IS the initializing thread and must use the bootstrap arena.
