@@ -149,6 +149,25 @@ Dwarf_Die* DwarfModule::find_cu(Dwarf_Addr addr, Dwarf_Addr& bias) {
   return nullptr;
 }
 
+// The kernel makes a signal handler return to its sa_restorer, glibc's
+// __restore_rt, which is a local symbol stripped from Debian's libc: known
+// by its code instead (x86-64: mov $SYS_rt_sigreturn, %rax; syscall), so the
+// frame reads as gdb shows it. `addr` is the frame's return address.
+bool DwarfModule::is_signal_return_stub(Dwarf_Addr addr) {
+  static constexpr unsigned char kStub[] = {0x48, 0xc7, 0xc0, 0x0f, 0x00, 0x00, 0x00, 0x0f, 0x05};
+  Dwarf_Addr section_offset = addr;
+  Dwarf_Addr section_bias = 0;
+  Elf_Scn* section = dwfl_module_address_section(module_, &section_offset, &section_bias);
+  if (section == nullptr) return false;
+  Elf_Data* data = elf_getdata(section, nullptr);
+  if (data == nullptr || data->d_buf == nullptr || data->d_size < sizeof kStub ||
+      section_offset > data->d_size - sizeof kStub) {
+    return false;
+  }
+  return memcmp(static_cast<const unsigned char*>(data->d_buf) + section_offset, kStub,
+                sizeof kStub) == 0;
+}
+
 void DwarfModule::symbolize(uint64_t vaddr, std::vector<Frame>& out) {
   if (module_ == nullptr) return;
   Dwarf_Addr addr = vaddr + bias_;
@@ -186,6 +205,10 @@ void DwarfModule::symbolize(uint64_t vaddr, std::vector<Frame>& out) {
     const char* name =
         dwfl_module_addrinfo(module_, addr, &symbol_offset, &symbol, nullptr, nullptr, nullptr);
     if (name != nullptr) innermost.function = demangle(name);
+  }
+  if ((innermost.function.empty() || innermost.function == "__restore_rt") &&
+      is_signal_return_stub(addr + 1)) {
+    innermost.function = kSignalFrameName;
   }
   if (innermost.function.empty() && innermost.file.empty()) return;
 

@@ -52,6 +52,7 @@ class DwarfModule {
   // find_cu() returns the compile unit holding libdwfl address `addr` and
   // the bias to subtract for DWARF addresses, or nullptr.
   Dwarf_Die* find_cu(Dwarf_Addr addr, Dwarf_Addr& bias);
+  bool is_signal_return_stub(Dwarf_Addr addr);
   void index_cu_ranges();
 
   Dwfl* dwfl_ = nullptr;

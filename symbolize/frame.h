@@ -29,6 +29,11 @@ struct Frame {
   friend bool operator==(const Frame&, const Frame&) = default;
 };
 
+// `function` of the frame a signal handler returns to (the kernel's
+// sigreturn stub): the handler's caller is not on the stack, so stacks of
+// blocks allocated in a handler end there. gdb's name for it.
+inline constexpr char kSignalFrameName[] = "<signal handler called>";
+
 }  // namespace leakwatch
 
 #endif  // LEAKWATCH_SYMBOLIZE_FRAME_H_

@@ -56,7 +56,7 @@ int main(void) {
 // CHECK: Direct leak of 960 byte(s) in 40 object(s) allocated from:
 // CHECK-NEXT: #0 0x{{[0-9a-f]+}} in handler_leak {{.*}}signal_handler_alloc_stacks.c:[[@leak]]
 // CHECK-NEXT: #1 0x{{[0-9a-f]+}} in handler {{.*}}signal_handler_alloc_stacks.c:[[@call]]
-// CHECK-NEXT: #2 0x{{[0-9a-f]+}} {{.*}}libc.so.6
+// CHECK-NEXT: #2 0x{{[0-9a-f]+}} in <signal handler called> {{.*}}libc.so.6
 // CHECK-EMPTY:
 // CHECK-NOT: Leak of
 // CHECK: SUMMARY: leakwatch: 960 byte(s) leaked in 40 allocation(s)
