@@ -98,7 +98,12 @@ CheckResult read_check_result(const std::string& path) {
     throw CliError(fmt::format("the check of process {} failed: {}", h.pid,
                                format::check_error_text(h.error)));
   }
-  if (h.record_count > format::kMaxRecords) {
+  // The count must fit the file before anything is sized by it.
+  in.seekg(0, std::ios::end);
+  uint64_t payload = static_cast<uint64_t>(in.tellg()) - sizeof h;
+  in.seekg(sizeof h);
+  if (h.record_count > format::kMaxRecords ||
+      h.record_count > payload / (sizeof(format::AllocationRecord) + 1)) {
     throw CliError(fmt::format("{}: corrupt record count {}", path, h.record_count));
   }
   result.records.resize(h.record_count);

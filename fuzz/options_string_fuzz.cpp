@@ -4,7 +4,9 @@
 // options (cli/report_options.cpp). Any text must parse without crashing;
 // the runtime must keep its invariants (strings terminated, stack_depth
 // 1-64, a known unwinder); the CLI's split must survive a join; and both
-// sides must agree on every value the runtime accepted.
+// sides must agree on every value the runtime accepted. The same text also
+// goes through the runtime's reader of LeakSanitizer's flag syntax
+// (LSAN_OPTIONS, __lsan_default_options), which must keep the same invariants.
 //
 //   options_string_fuzz -max_total_time=60 CORPUS_DIR
 #include <stddef.h>
@@ -19,6 +21,7 @@
 #include "cli/cli_error.h"
 #include "cli/option_string.h"
 #include "cli/report_options.h"
+#include "runtime/core/lsan_defaults.h"
 #include "runtime/core/options.h"
 
 namespace {
@@ -45,6 +48,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   bool warn = !text.empty() && text[0] == 'W';
   leakwatch::rt::parse_options(text.c_str(), &runtime_view, warn);
   check_runtime_invariants(runtime_view);
+
+  leakwatch::rt::Options lsan_view;
+  leakwatch::rt::reset_lsan_defaults();
+  leakwatch::rt::apply_lsan_flags(text.c_str(), &lsan_view);
+  check_runtime_invariants(lsan_view);
 
   leakwatch::OptionList cli_view = leakwatch::parse_option_string(text);
   leakwatch::OptionList again =
