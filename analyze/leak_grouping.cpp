@@ -44,7 +44,8 @@ int class_rank(format::ReachClass reach) {
 }
 
 std::vector<StackGroup> group_by_stack(std::span<const format::AllocationRecord> records,
-                                       std::span<const format::ReachClass> classes) {
+                                       std::span<const format::ReachClass> classes,
+                                       uint64_t inherited_below_sequence) {
   std::map<std::pair<int, uint32_t>, StackGroup> by_id;
   for (size_t i = 0; i < records.size(); ++i) {
     const format::AllocationRecord& record = records[i];
@@ -54,6 +55,10 @@ std::vector<StackGroup> group_by_stack(std::span<const format::AllocationRecord>
     group.stack_id = record.stack_id;
     group.bytes += record.size;
     group.blocks += 1;
+    if (record.sequence < inherited_below_sequence) {
+      group.inherited_bytes += record.size;
+      group.inherited_blocks += 1;
+    }
     add_kind(group.kinds, static_cast<format::AllocKind>(record.kind));
   }
   std::vector<StackGroup> groups;
@@ -83,6 +88,8 @@ std::vector<LeakGroup> merge_by_frames(std::vector<StackGroup> groups,
     LeakGroup& target = merged[it->second];
     target.bytes += group.bytes;
     target.blocks += group.blocks;
+    target.inherited_bytes += group.inherited_bytes;
+    target.inherited_blocks += group.inherited_blocks;
     for (format::AllocKind kind : group.kinds) add_kind(target.kinds, kind);
     target.stack_ids.push_back(group.stack_id);
   }

@@ -21,6 +21,8 @@ struct StackGroup {
   uint64_t blocks = 0;
   std::vector<format::AllocKind> kinds;  // distinct, in enum order
   format::ReachClass reach = format::ReachClass::kNotLive;  // kNotLive: unclassified
+  uint64_t inherited_bytes = 0;  // of those, allocated by the parent before fork
+  uint64_t inherited_blocks = 0;
 };
 
 // The allocations of one symbolized stack (several stack ids can symbolize
@@ -32,6 +34,8 @@ struct LeakGroup {
   std::vector<Frame> frames;             // those of the group's largest stack id
   std::vector<uint32_t> stack_ids;       // largest first
   format::ReachClass reach = format::ReachClass::kNotLive;  // kNotLive: unclassified
+  uint64_t inherited_bytes = 0;  // of those, allocated by the parent before fork
+  uint64_t inherited_blocks = 0;
 };
 
 // class_rank() orders the classes as reports list them: definite 0,
@@ -40,9 +44,12 @@ int class_rank(format::ReachClass reach);
 
 // group_by_stack() sums `records` per (leak class, stack id); classes[i] is
 // the class of records[i] (empty: all unclassified). Sorted by class, then
-// stack id.
+// stack id. Records with a sequence below `inherited_below_sequence` were
+// taken over from the parent process at fork (report_inherited) and are
+// counted as inherited too.
 std::vector<StackGroup> group_by_stack(std::span<const format::AllocationRecord> records,
-                                       std::span<const format::ReachClass> classes = {});
+                                       std::span<const format::ReachClass> classes = {},
+                                       uint64_t inherited_below_sequence = 0);
 
 // Frames of a stack id; empty when the stack is unknown.
 using StackSymbolizer = std::function<std::vector<Frame>(uint32_t stack_id)>;

@@ -90,6 +90,10 @@ Json leak_json(const LeakSite& site) {
   Json kinds = Json::array();
   for (format::AllocKind kind : site.alloc_kinds) kinds.push_back(format::alloc_kind_name(kind));
   json["allocation_kinds"] = std::move(kinds);
+  if (site.inherited_blocks > 0) {
+    json["inherited_bytes"] = site.inherited_bytes;
+    json["inherited_blocks"] = site.inherited_blocks;
+  }
   Json stack = Json::array();
   for (const Frame& frame : site.frames) stack.push_back(frame_json(frame));
   json["stack"] = std::move(stack);

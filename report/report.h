@@ -99,6 +99,10 @@ struct LeakSite {
   uint64_t blocks = 0;
   std::vector<format::AllocKind> alloc_kinds;
   std::vector<Frame> frames;  // innermost first, inline frames expanded
+  // Of bytes/blocks, those a fork child took over from its parent
+  // (--report-inherited): allocated by the parent before the fork.
+  uint64_t inherited_bytes = 0;
+  uint64_t inherited_blocks = 0;
 };
 
 // A memory error the runtime caught at a free/delete/realloc

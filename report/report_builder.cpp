@@ -62,6 +62,8 @@ void add_leak_sites(Report& report, std::vector<LeakGroup> groups) {
     site.blocks = group.blocks;
     site.alloc_kinds = std::move(group.kinds);
     site.frames = std::move(group.frames);
+    site.inherited_bytes = group.inherited_bytes;
+    site.inherited_blocks = group.inherited_blocks;
     count_site(report.summary, site, 1);
   }
 }
@@ -249,7 +251,8 @@ Report build_report_from_records(const StateFile& state,
     }
     return frames;
   };
-  std::vector<StackGroup> groups = group_by_stack(records, classes);
+  std::vector<StackGroup> groups =
+      group_by_stack(records, classes, state.header().inherited_below_sequence);
   uint64_t stacks_done = 0;
   uint64_t stacks_total = groups.size();
   auto symbolize_and_count = [&](uint32_t stack_id) {

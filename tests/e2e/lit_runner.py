@@ -396,7 +396,7 @@ class TextChecker:
 
 JSON_SUFFIXES = {"-SUMMARY": "SUMMARY", "-LEAK": "LEAK", "-NO-LEAKS": "NO-LEAKS",
                  "-FIELD": "FIELD"}
-LEAK_KEYS = {"bytes", "blocks", "kinds", "frames", "depth"}
+LEAK_KEYS = {"bytes", "blocks", "kinds", "frames", "depth", "inherited"}
 
 
 def _split_outside_braces(s, sep):
@@ -487,7 +487,7 @@ class LeakSpec:
                     f"{where}: bad JSON-LEAK item '{tok}' (keys: {', '.join(sorted(LEAK_KEYS))})")
             if k in self.fields:
                 raise CheckFileError(f"{where}: '{k}' given twice")
-            if k in ("bytes", "blocks", "depth"):
+            if k in ("bytes", "blocks", "depth", "inherited"):
                 if not v.isdigit():
                     raise CheckFileError(f"{where}: {k} must be a number, got '{v}'")
                 self.fields[k] = int(v)
@@ -503,6 +503,8 @@ class LeakSpec:
         for k in ("bytes", "blocks"):
             if k in self.fields and leak.get(k) != self.fields[k]:
                 return f"{k} {leak.get(k)} != {self.fields[k]}"
+        if "inherited" in self.fields and leak.get("inherited_blocks", 0) != self.fields["inherited"]:
+            return f"inherited blocks {leak.get('inherited_blocks', 0)} != {self.fields['inherited']}"
         if "kinds" in self.fields and set(leak.get("allocation_kinds") or []) != self.fields["kinds"]:
             return f"kinds {sorted(leak.get('allocation_kinds') or [])} != {sorted(self.fields['kinds'])}"
         stack = leak.get("stack") or []

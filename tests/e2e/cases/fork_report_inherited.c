@@ -66,11 +66,11 @@ int main(void) {
 }
 
 // PLAIN-CHILD-SUMMARY: leaked_bytes=17 leaked_blocks=1
-// PLAIN-CHILD-LEAK: bytes=17 blocks=1 kinds=malloc frames=child_work@fork_report_inherited.c:[[@child_leak]],main@fork_report_inherited.c:[[@child_call]]
+// PLAIN-CHILD-LEAK: bytes=17 blocks=1 inherited=0 kinds=malloc frames=child_work@fork_report_inherited.c:[[@child_leak]],main@fork_report_inherited.c:[[@child_call]]
 
 // INHERITED-CHILD-SUMMARY: leaked_bytes=46 leaked_blocks=2
-// INHERITED-CHILD-LEAK: bytes=29 blocks=1 kinds=malloc frames=parent_work@fork_report_inherited.c:[[@parent_leak]],main@fork_report_inherited.c:[[@parent_call]]
-// INHERITED-CHILD-LEAK: bytes=17 blocks=1 kinds=malloc frames=child_work@fork_report_inherited.c:[[@child_leak]],main@fork_report_inherited.c:[[@child_call]]
+// INHERITED-CHILD-LEAK: bytes=29 blocks=1 inherited=1 kinds=malloc frames=parent_work@fork_report_inherited.c:[[@parent_leak]],main@fork_report_inherited.c:[[@parent_call]]
+// INHERITED-CHILD-LEAK: bytes=17 blocks=1 inherited=0 kinds=malloc frames=child_work@fork_report_inherited.c:[[@child_leak]],main@fork_report_inherited.c:[[@child_call]]
 
 // PARENT-SUMMARY: leaked_bytes=29 leaked_blocks=1
 // PARENT-LEAK: bytes=29 blocks=1 kinds=malloc frames=parent_work@fork_report_inherited.c:[[@parent_leak]],main@fork_report_inherited.c:[[@parent_call]]
@@ -80,7 +80,9 @@ int main(void) {
 // TEXT-CHILD: Direct leak of 29 byte(s) in 1 object(s) allocated from:
 // TEXT-CHILD-NEXT: #0 0x{{[0-9a-f]+}} in parent_work {{.*}}fork_report_inherited.c:[[@parent_leak]]
 // TEXT-CHILD-NEXT: #1 0x{{[0-9a-f]+}} in main {{.*}}fork_report_inherited.c:[[@parent_call]]
+// TEXT-CHILD: (1 of these object(s), 29 byte(s), inherited from the parent process at fork)
 // TEXT-CHILD: Direct leak of 17 byte(s) in 1 object(s) allocated from:
 // TEXT-CHILD-NEXT: #0 0x{{[0-9a-f]+}} in child_work {{.*}}fork_report_inherited.c:[[@child_leak]]
 // TEXT-CHILD-NEXT: #1 0x{{[0-9a-f]+}} in main {{.*}}fork_report_inherited.c:[[@child_call]]
+// TEXT-CHILD-NOT: inherited from the parent
 // TEXT-CHILD: SUMMARY: leakwatch: 46 byte(s) leaked in 2 allocation(s)

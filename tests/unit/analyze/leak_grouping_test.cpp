@@ -43,6 +43,24 @@ TEST(GroupByStackTest, SumsPerStackId) {
   EXPECT_EQ(groups[1].bytes, 20u);
 }
 
+TEST(GroupByStackTest, CountsTheBlocksTakenOverFromTheParentAsInherited) {
+  std::vector<format::AllocationRecord> records = {record(10, 5, AllocKind::kMalloc),
+                                                   record(20, 5, AllocKind::kMalloc),
+                                                   record(40, 5, AllocKind::kMalloc)};
+  records[0].sequence = 3;   // the parent's
+  records[1].sequence = 99;  // the child's own, from sequence 99 on
+  records[2].sequence = 120;
+  std::vector<StackGroup> groups = group_by_stack(records, {}, 99);
+  ASSERT_EQ(groups.size(), 1u);
+  EXPECT_EQ(groups[0].inherited_bytes, 10u);
+  EXPECT_EQ(groups[0].inherited_blocks, 1u);
+  EXPECT_EQ(group_by_stack(records)[0].inherited_blocks, 0u);  // not a report_inherited child
+  std::vector<LeakGroup> merged =
+      merge_by_frames(groups, [](uint32_t) { return std::vector<Frame>{frame("f", "a.c", 1)}; });
+  EXPECT_EQ(merged[0].inherited_bytes, 10u);
+  EXPECT_EQ(merged[0].inherited_blocks, 1u);
+}
+
 TEST(MergeByFramesTest, MergesStacksThatSymbolizeAlike) {
   // Stacks 1 and 2 differ in addresses only (two calls on one line).
   std::map<uint32_t, std::vector<Frame>> frames = {
