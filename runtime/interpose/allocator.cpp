@@ -72,17 +72,18 @@ void* tracked_allocate(size_t size, size_t alignment, fmt::AllocKind kind, CallS
     if (handled) return p;
     if (init_state() == InitState::kPassThrough) return real_aligned(alignment, size);
   }
-  int* error_number = &errno;  // one __errno_location call, not two
+  ThreadState& t = this_thread();
+  int* error_number = errno_of(t);
   int saved_errno = *error_number;
   uint32_t offset = alignment <= 16 ? kHeaderSize : static_cast<uint32_t>(alignment);
   if (size > SIZE_MAX - offset) {
-    errno = ENOMEM;
+    *error_number = ENOMEM;
     return nullptr;
   }
   void* base = real_aligned(alignment, size + offset);
   if (base == nullptr) return nullptr;
   auto user = reinterpret_cast<uintptr_t>(base) + offset;
-  uint32_t slot = record(this_thread(), user, size, kind, caller);
+  uint32_t slot = record(t, user, size, kind, caller);
   write_header(reinterpret_cast<void*>(user), slot, offset);
   *error_number = saved_errno;
   return reinterpret_cast<void*>(user);
@@ -200,7 +201,8 @@ fmt::ErrorRecord error_record(fmt::MemoryErrorKind kind, fmt::DeallocKind how, v
     }
     if (s == InitState::kInitializing) return;  // cannot happen: only arena blocks exist yet
   }
-  int* error_number = &errno;
+  ThreadState& t = this_thread();
+  int* error_number = errno_of(t);
   int saved_errno = *error_number;
   if (__builtin_expect(may_be_unmapped_block(p), 0) && is_unmapped_large_free(p)) {
     free_foreign(p, how, caller);
@@ -231,7 +233,6 @@ fmt::ErrorRecord error_record(fmt::MemoryErrorKind kind, fmt::DeallocKind how, v
     }
     kind = plain_kind;
     alloc_stack_id = state_file().records()[slot].stack_id;
-    ThreadState& t = this_thread();
     ReentryGuard guard(t);
     release_allocation(t, slot, size, guard.acquired());
   } else {

@@ -13,27 +13,12 @@
 
 namespace leakwatch::rt {
 
-struct UnwindCacheEntry {
-  uintptr_t return_address;
-  uintptr_t stack_pointer;
-  uint32_t stack_id;
-  uint32_t depth;
-  uint32_t module_epoch;
-  uint32_t next_victim;  // in a set's first entry: the way to replace next
-  // Frame i >= 1 returns through the word at stack_pointer + slot_offset[i].
-  uint32_t slot_offset[format::kMaxStackDepth];
-};
-
 namespace {
 
 namespace fmt = leakwatch::format;
 
-// Set-associative: one call site at one stack pointer is often reached along
-// several paths (a string append inlined at three places of one function
-// calls the same out-of-line _M_mutate from the same depth), and those must
-// not evict each other.
-inline constexpr uint32_t kWays = 4;
-inline constexpr uint32_t kSets = 128;  // power of two
+using namespace unwind_cache_internal;
+
 inline constexpr uint32_t kEntries = kWays * kSets;
 // A call site must miss twice before it is unwound with slots and cached: a
 // bit per hash of (return address, stack pointer) remembers the first miss.
@@ -59,31 +44,6 @@ inline constexpr uint32_t kTerminatorFrames = 8;
 // Slots further than this above the caller's stack pointer are not cached
 // (a frame that large is rare, and the offset must fit in 32 bits).
 inline constexpr uintptr_t kMaxSlotDistance = uintptr_t{1} << 30;
-
-uint32_t set_index(CallSite site) {
-  uint64_t h = (site.return_address ^ (site.stack_pointer << 17)) * 0x9e3779b97f4a7c15ull;
-  return static_cast<uint32_t>(h >> 56) & (kSets - 1);
-}
-
-// True when every frame's slot, relative to the call's stack pointer, still
-// holds the return address the entry recorded for it.
-inline bool chain_valid(const UnwindCacheEntry& e, CallSite site) {
-  const uint64_t* expected = state_file().frames() + e.stack_id + 2;
-  for (uint32_t i = 1; i < e.depth; ++i) {
-    if (*reinterpret_cast<const uintptr_t*>(site.stack_pointer + e.slot_offset[i]) != expected[i]) {
-      return false;
-    }
-  }
-  return true;
-}
-
-bool still_valid(const UnwindCacheEntry& e, CallSite site, uint32_t epoch) {
-  if (e.return_address != site.return_address || e.stack_pointer != site.stack_pointer ||
-      e.module_epoch != epoch || e.stack_id == 0) {
-    return false;
-  }
-  return chain_valid(e, site);
-}
 
 // Unwinds with libunwind's step API, which (unlike unw_backtrace) reports
 // each frame's stack pointer: the slot of frame i's return address is its
@@ -276,25 +236,8 @@ static uint32_t signal_stack_id(ThreadState& t, UnwindCacheEntry* cache, CallSit
   return id;
 }
 
-// A hit costs a set index, a few compares and one load per frame; the
-// rest (uncached unwinders, the first call of a thread, misses) lives out of
-// line so that the hit path keeps a small frame (no stack arrays to set up).
-[[gnu::noinline]] static uint32_t stack_id_on_miss(ThreadState& t, CallSite site,
-                                                   uint32_t max_depth, UnwindCacheEntry* set);
-
-uint32_t stack_id_for_call(ThreadState& t, CallSite site, uint32_t max_depth) {
-  UnwindCacheEntry* cache = t.unwind_cache;
-  if (__builtin_expect(cache == nullptr, 0)) return stack_id_on_miss(t, site, max_depth, nullptr);
-  uint32_t epoch = __atomic_load_n(&state_file().header()->module_epoch, __ATOMIC_ACQUIRE);
-  UnwindCacheEntry* set = &cache[set_index(site) * kWays];
-  for (uint32_t way = 0; way < kWays; ++way) {
-    if (still_valid(set[way], site, epoch)) return set[way].stack_id;
-  }
-  return stack_id_on_miss(t, site, max_depth, set);
-}
-
-static uint32_t stack_id_on_miss(ThreadState& t, CallSite site, uint32_t max_depth,
-                                 UnwindCacheEntry* set) {
+uint32_t unwind_cache_internal::stack_id_on_miss(ThreadState& t, CallSite site, uint32_t max_depth,
+                                                 UnwindCacheEntry* set) {
   uintptr_t pcs[fmt::kMaxStackDepth];
   if (max_depth <= 1 || is_frame_pointer_unwinder()) {
     uint32_t depth = capture_stack(site.return_address, pcs, max_depth);
