@@ -266,9 +266,11 @@ uint32_t unwind_cache_internal::stack_id_on_miss(ThreadState& t, CallSite site, 
   // Misses are unwound with unw_backtrace, whose per-address frame cache
   // stays fast in large programs (unw_step's register-state cache holds 128
   // addresses and each of its misses walks the loaded objects). Its frames
-  // past the recorded depth terminate the slot scan.
+  // past the recorded depth terminate the slot scan, so a call site's first
+  // miss, which is not cached, is unwound without them.
+  bool to_cache = set != nullptr && !first_miss(cache, site);
   uintptr_t extended[fmt::kMaxStackDepth + kTerminatorFrames];
-  uint32_t want = max_depth + kTerminatorFrames;
+  uint32_t want = to_cache ? max_depth + kTerminatorFrames : max_depth;
   if (want > fmt::kMaxStackDepth) want = fmt::kMaxStackDepth;
   uint32_t captured = capture_stack(site.return_address, extended, want);
   if (captured == 0) return 0;
@@ -277,9 +279,8 @@ uint32_t unwind_cache_internal::stack_id_on_miss(ThreadState& t, CallSite site, 
     return signal_stack_id(t, cache, site, extended, trampoline + 1);
   }
   uint32_t id = intern_stack(t, extended, depth);
-  if (set == nullptr || id == 0 || extended[0] != site.return_address || depth < 2 ||
-      first_miss(cache, site)) {
-    return id;  // a tail call into the hook, or not seen before: not cached
+  if (!to_cache || id == 0 || extended[0] != site.return_address || depth < 2) {
+    return id;  // not seen before, or a tail call into the hook: not cached
   }
   // The terminator: the first frame at or past the recorded depth whose
   // return address no earlier frame has (the outermost frame if the stack
