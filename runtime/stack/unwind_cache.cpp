@@ -9,6 +9,7 @@
 #include "runtime/stack/stack_capture.h"
 #include "runtime/stack/stack_depot.h"
 #include "runtime/sys/sys.h"
+#include "runtime/sys/text.h"
 #include "runtime/table/state_file.h"
 
 namespace leakwatch::rt {
@@ -20,9 +21,8 @@ namespace fmt = leakwatch::format;
 using namespace unwind_cache_internal;
 
 inline constexpr uint32_t kEntries = kWays * kSets;
-// A call site must miss twice before it is unwound with slots and cached: a
-// bit per hash of (return address, stack pointer) remembers the first miss.
-inline constexpr uint32_t kSeenBits = 1u << 15;
+// Call-site bitmaps: a bit per hash of (return address, stack pointer).
+inline constexpr uint32_t kSiteBits = 1u << 15;
 inline constexpr uint64_t kEntriesBytes = sizeof(UnwindCacheEntry) * kEntries;
 // The extent of the mapping the thread's stack pointer was last found in:
 // scanning for return-address slots never reads past its end.
@@ -32,11 +32,39 @@ struct StackExtent {
   uint32_t lookups;  // /proc/self/maps reads so far (bounded per thread)
 };
 inline constexpr uint32_t kMaxExtentLookups = 64;
+// A call site whose slots the scan cannot find is learned by unw_step
+// instead, at about ten misses' cost: that pays where the site is reached
+// again (an interpreter's allocation sites, thousands of times each), not
+// where more hot sites than the cache holds are each learned again after
+// each eviction. So a thread steps at most once per kAllocationsPerStep of
+// its allocations (its sequence numbers), after a first burst.
+inline constexpr uint64_t kAllocationsPerStep = 16;
+inline constexpr uint64_t kMaxStepCredit = 256 * kAllocationsPerStep;
+struct StepCredit {
+  bool started;
+  uint64_t credit;         // in allocations
+  uint64_t last_sequence;  // the thread's sequence when last counted
+};
+// What a thread's misses remember, after its entries.
+struct MissMemory {
+  // A call site must miss twice before it is unwound with slots and cached.
+  uint64_t seen[kSiteBits / 64];
+  // Call sites whose slots could not be learned: a stale copy of a return
+  // address in the way of the scan (an interpreter loop's big frames keep
+  // them), or an unwind by steps that could not be cached. Learning fails
+  // the same way again on most of their misses, at several times the cost
+  // of the miss itself, so it is not tried again; cleared when kSiteBits / 8
+  // are set, so that hash collisions cannot turn caching off for good.
+  uint64_t unlearnable[kSiteBits / 64];
+  uint32_t unlearnable_count;
+  StackExtent extent;
+  StepCredit step_credit;
+};
 // Entries for call sites inside signal handlers, keyed by return address
-// alone (see signal_stack_id below), after the extent.
+// alone (see signal_stack_id below), after the miss memory.
 inline constexpr uint32_t kSignalEntries = 32;  // power of two
 inline constexpr uint64_t kSignalEntriesOffset =
-    (kEntriesBytes + kSeenBits / 8 + sizeof(StackExtent) + 63) & ~uint64_t{63};
+    (kEntriesBytes + sizeof(MissMemory) + 63) & ~uint64_t{63};
 inline constexpr uint64_t kCacheBytes =
     kSignalEntriesOffset + sizeof(UnwindCacheEntry) * kSignalEntries;
 // Frames captured beyond the recorded depth to find a scan terminator.
@@ -80,6 +108,18 @@ uint32_t unwind_with_slots(CallSite site, uintptr_t* pcs, uint32_t* offsets, uin
   return depth;
 }
 
+MissMemory& miss_memory(UnwindCacheEntry* cache) {
+  return *reinterpret_cast<MissMemory*>(reinterpret_cast<unsigned char*>(cache) + kEntriesBytes);
+}
+
+// The bit of `site` in a call-site bitmap: its word and mask.
+uint64_t& site_bit(uint64_t* bits, CallSite site, uint64_t* mask) {
+  uint64_t h = (site.return_address * 0x9e3779b97f4a7c15ull) ^ (site.stack_pointer * 0xc2b2ae3d27d4eb4full);
+  uint32_t bit = static_cast<uint32_t>(h >> 40) & (kSiteBits - 1);
+  *mask = uint64_t{1} << (bit % 64);
+  return bits[bit / 64];
+}
+
 // True the first time (modulo hash collisions) a call site misses the cache.
 // Deep recursive programs (parsers, compilers) reach most allocation sites
 // at a new stack pointer each time; unwinding those with unw_step to learn
@@ -87,19 +127,46 @@ uint32_t unwind_with_slots(CallSite site, uintptr_t* pcs, uint32_t* offsets, uin
 // register-state cache thrashes, for an entry that would never hit.
 // unw_backtrace's per-address frame cache makes the first miss cheap.
 bool first_miss(UnwindCacheEntry* cache, CallSite site) {
-  auto* seen = reinterpret_cast<uint64_t*>(reinterpret_cast<unsigned char*>(cache) + kEntriesBytes);
-  uint64_t h = (site.return_address * 0x9e3779b97f4a7c15ull) ^ (site.stack_pointer * 0xc2b2ae3d27d4eb4full);
-  uint32_t bit = static_cast<uint32_t>(h >> 40) & (kSeenBits - 1);
-  uint64_t mask = uint64_t{1} << (bit % 64);
-  uint64_t& word = seen[bit / 64];
+  uint64_t mask;
+  uint64_t& word = site_bit(miss_memory(cache).seen, site, &mask);
   if (word & mask) return false;
   word |= mask;
   return true;
 }
 
-StackExtent& extent_of(UnwindCacheEntry* cache) {
-  return *reinterpret_cast<StackExtent*>(reinterpret_cast<unsigned char*>(cache) + kEntriesBytes +
-                                         kSeenBits / 8);
+bool unlearnable(UnwindCacheEntry* cache, CallSite site) {
+  uint64_t mask;
+  return (site_bit(miss_memory(cache).unlearnable, site, &mask) & mask) != 0;
+}
+
+void note_unlearnable(UnwindCacheEntry* cache, CallSite site) {
+  MissMemory& memory = miss_memory(cache);
+  if (++memory.unlearnable_count > kSiteBits / 8) {
+    zero_bytes(memory.unlearnable, sizeof memory.unlearnable);
+    memory.unlearnable_count = 1;
+  }
+  uint64_t mask;
+  site_bit(memory.unlearnable, site, &mask) |= mask;
+}
+
+StackExtent& extent_of(UnwindCacheEntry* cache) { return miss_memory(cache).extent; }
+
+bool take_step_credit(UnwindCacheEntry* cache, const ThreadState& t) {
+  StepCredit& c = miss_memory(cache).step_credit;
+  uint64_t now = t.sequence_next;
+  if (!c.started) {
+    c.started = true;
+    c.credit = kMaxStepCredit;
+    c.last_sequence = now;
+  }
+  if (now > c.last_sequence) {
+    c.credit += now - c.last_sequence;
+    if (c.credit > kMaxStepCredit) c.credit = kMaxStepCredit;
+  }
+  c.last_sequence = now;
+  if (c.credit < kAllocationsPerStep) return false;
+  c.credit -= kAllocationsPerStep;
+  return true;
 }
 
 // True when [stack_pointer, *high) is mapped readable; sets *high.
@@ -181,9 +248,13 @@ bool is_sigreturn_trampoline(uintptr_t pc) {
   constexpr uintptr_t kPage = 4096;
   // A return address's code is mapped; do not read across into a page that may not be.
   if (pc < kPage || (pc & (kPage - 1)) > kPage - sizeof kRtSigreturn) return false;
-  const auto* code = reinterpret_cast<const unsigned char*>(pc);
-  for (size_t i = 0; i < sizeof kRtSigreturn; ++i) {
-    if (code[i] != kRtSigreturn[i]) return false;
+  // Eight bytes at once: every miss asks this of each of its frames.
+  uint64_t head, expected_head;
+  __builtin_memcpy(&head, reinterpret_cast<const void*>(pc), sizeof head);
+  __builtin_memcpy(&expected_head, kRtSigreturn, sizeof expected_head);
+  if (head != expected_head ||
+      reinterpret_cast<const unsigned char*>(pc)[8] != kRtSigreturn[8]) {
+    return false;
   }
   __atomic_store_n(&g_sigreturn_trampoline, pc, __ATOMIC_RELAXED);
   return true;
@@ -268,7 +339,7 @@ uint32_t unwind_cache_internal::stack_id_on_miss(ThreadState& t, CallSite site, 
   // addresses and each of its misses walks the loaded objects). Its frames
   // past the recorded depth terminate the slot scan, so a call site's first
   // miss, which is not cached, is unwound without them.
-  bool to_cache = set != nullptr && !first_miss(cache, site);
+  bool to_cache = set != nullptr && !first_miss(cache, site) && !unlearnable(cache, site);
   uintptr_t extended[fmt::kMaxStackDepth + kTerminatorFrames];
   uint32_t want = to_cache ? max_depth + kTerminatorFrames : max_depth;
   if (want > fmt::kMaxStackDepth) want = fmt::kMaxStackDepth;
@@ -301,14 +372,23 @@ uint32_t unwind_cache_internal::stack_id_on_miss(ThreadState& t, CallSite site, 
     // knows each frame's stack pointer, at a higher price.
     bool cacheable = false;
     uint32_t stepped = unwind_with_slots(site, pcs, offsets, max_depth, &cacheable);
-    if (!cacheable || stepped != depth || intern_stack(t, pcs, stepped) != id) return id;
+    if (!cacheable || stepped != depth || intern_stack(t, pcs, stepped) != id) {
+      note_unlearnable(cache, site);
+      return id;
+    }
   } else {
-    // A stale return address in the way makes the slots ambiguous: not
-    // cached (stepping instead costs more than the misses it would save).
+    // A stale return address in the way makes the slots ambiguous: learned
+    // by steps when the thread has the credit (see StepCredit).
     uintptr_t high = 0;
     if (!stack_extent(cache, site.stack_pointer, &high) ||
         !slots_by_scan(site.stack_pointer, high, extended, count, offsets)) {
-      return id;
+      if (!take_step_credit(cache, t)) return id;  // tried again on a later miss
+      bool cacheable = false;
+      uint32_t stepped = unwind_with_slots(site, pcs, offsets, max_depth, &cacheable);
+      if (!cacheable || stepped != depth || intern_stack(t, pcs, stepped) != id) {
+        note_unlearnable(cache, site);
+        return id;
+      }
     }
   }
   // Round-robin replacement within the set.
