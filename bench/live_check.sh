@@ -6,21 +6,28 @@
 # After the checks it prints the median and min-max of the pause and of its
 # parts, and the load average before and after (the pause is mostly fork's
 # page-table copy, which a busy machine stretches).
+# HUGE_PAGES=1 runs the workload with `leakwatch run --huge-pages`; DIRTY=1
+# makes it rewrite every block between checks (see live_heap.c).
 #
-#   bench/live_check.sh BUILD_DIR        environment: N=5 checks, BLOCKS, SIZE, THREADS
+#   bench/live_check.sh BUILD_DIR        environment: N=5 checks, BLOCKS, SIZE, THREADS,
+#                                        HUGE_PAGES=0, DIRTY=0
 set -uo pipefail
 build=$(cd "${1:?usage: live_check.sh BUILD_DIR}" && pwd)
 N=${N:-5}; BLOCKS=${BLOCKS:-1000000}; SIZE=${SIZE:-1024}; THREADS=${THREADS:-2}
+HUGE_PAGES=${HUGE_PAGES:-0}; DIRTY=${DIRTY:-0}
 leakwatch=$build/bin/leakwatch
 workload=$build/bench/bench_live_heap
 [ -x "$workload" ] || { echo "build bench_live_heap first (cmake --build $build --target bench_live_heap)" >&2; exit 1; }
 out=$(mktemp -d "${TMPDIR:-/tmp}/leakwatch-live-XXXXXX")
-"$leakwatch" run --keep-session --output "$out/exit-report.txt" -- \
-  "$workload" "$out/ready" "$out/go" "$BLOCKS" "$SIZE" "$THREADS" 2> "$out/run.stderr" &
+run_flags=(--keep-session --output "$out/exit-report.txt")
+[ "$HUGE_PAGES" = 1 ] && run_flags+=(--huge-pages)
+"$leakwatch" run "${run_flags[@]}" -- \
+  "$workload" "$out/ready" "$out/go" "$BLOCKS" "$SIZE" "$THREADS" "$DIRTY" 2> "$out/run.stderr" &
 run_pid=$!
 for _ in $(seq 1200); do [ -s "$out/ready" ] && break; sleep 0.1; done
 pid=$(cat "$out/ready") || { echo "the workload did not start" >&2; exit 1; }
-echo "live_heap: $BLOCKS blocks x $SIZE bytes, $THREADS churning threads, pid $pid"
+echo "live_heap: $BLOCKS blocks x $SIZE bytes, $THREADS churning threads, huge pages $HUGE_PAGES, dirty $DIRTY, pid $pid"
+grep -E '^(Rss|AnonHugePages):' "/proc/$pid/smaps_rollup" | tr -s ' ' | paste -sd' '
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for i in $(seq "$N"); do
   "$leakwatch" check "$pid" --output "$out/check$i.txt" 2> "$out/check$i.stderr"

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -77,6 +78,9 @@ class WaitingSignals {
   setenv(format::kEnvSessionDir, spec.session_dir.c_str(), 1);
   setenv(format::kEnvSessionPid, std::to_string(getpid()).c_str(), 1);
   setenv("LD_PRELOAD", preload_value(spec.runtime_library, getenv("LD_PRELOAD")).c_str(), 1);
+  if (spec.huge_pages) {
+    setenv("GLIBC_TUNABLES", tunables_with_huge_pages(getenv("GLIBC_TUNABLES")).c_str(), 1);
+  }
   if (spec.options.empty()) {
     unsetenv(format::kEnvOptions);
   } else {
@@ -134,6 +138,22 @@ void wait_with_ticks(ChildResult& result, const std::function<double(pid_t)>& ti
 }
 
 }  // namespace
+
+std::string tunables_with_huge_pages(const char* existing) {
+  constexpr std::string_view kHugeTlb = "glibc.malloc.hugetlb=1";
+  if (existing == nullptr || existing[0] == '\0') return std::string(kHugeTlb);
+  std::string_view value(existing);
+  // Tunables are name=value pairs separated by ':'.
+  for (size_t start = 0; start <= value.size();) {
+    size_t end = value.find(':', start);
+    if (end == std::string_view::npos) end = value.size();
+    if (value.substr(start, end - start).starts_with("glibc.malloc.hugetlb=")) {
+      return std::string(value);
+    }
+    start = end + 1;
+  }
+  return fmt::format("{}:{}", value, kHugeTlb);
+}
 
 std::string preload_value(const std::string& library, const char* existing) {
   if (existing == nullptr || existing[0] == '\0') return library;

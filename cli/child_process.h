@@ -20,6 +20,10 @@ struct ChildSpec {
   // again after as many seconds as it returns (<= 0: not again). Must not
   // throw.
   std::function<double(pid_t)> on_wait_tick;
+  // Back the target's malloc heap with transparent huge pages (glibc's
+  // glibc.malloc.hugetlb tunable): fork, and so a live check's pause, then
+  // copies one page-table entry per 2 MiB instead of per 4 KiB.
+  bool huge_pages = false;
 };
 
 struct ChildResult {
@@ -30,6 +34,11 @@ struct ChildResult {
 
 // preload_value() puts `library` in front of an existing LD_PRELOAD value.
 std::string preload_value(const std::string& library, const char* existing);
+
+// tunables_with_huge_pages() adds glibc.malloc.hugetlb=1 to an existing
+// GLIBC_TUNABLES value, unless that value already sets glibc.malloc.hugetlb
+// (the user's choice wins).
+std::string tunables_with_huge_pages(const char* existing);
 
 // run_child() forks, sets up the environment (session dir and PID, preload,
 // options) in the child and executes it; scripts without "#!" run under

@@ -158,6 +158,11 @@ int dispatch(int argc, char** argv) {
   bool keep_session = false;
   run->add_flag("--keep-session", keep_session,
                 "Keep the session directory (its state files) and print its path.");
+  bool huge_pages = false;
+  run->add_flag("--huge-pages", huge_pages,
+                "Back the program's malloc heap with transparent huge pages "
+                "(GLIBC_TUNABLES=glibc.malloc.hugetlb=1), so a live check pauses it for "
+                "milliseconds instead of tens of milliseconds per GiB.");
 
   CLI::App* report = app.add_subcommand("report", "Render the leak report of a state file.");
   GeneratedFlags report_flags;
@@ -242,7 +247,7 @@ int dispatch(int argc, char** argv) {
     if (split.command.empty()) {
       return usage_error("run: no program to run", kRunUsage, "leakwatch run");
     }
-    return run_command(RunRequest{split.command, run_flags.given(), keep_session});
+    return run_command(RunRequest{split.command, run_flags.given(), keep_session, huge_pages});
   }
   if (mtrace->parsed()) {
     mtrace_request.options = mtrace_flags.given();

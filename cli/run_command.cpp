@@ -5,7 +5,9 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include <fstream>
 #include <memory>
+#include <string>
 
 #include <fmt/format.h>
 
@@ -58,6 +60,22 @@ int watch_interval_of(const OptionList& options) {
   return static_cast<int>(value);
 }
 
+// The tunable only asks for huge pages (madvise): it does nothing where the
+// system never gives them, which the user should hear about before relying
+// on short live-check pauses.
+void warn_if_huge_pages_unavailable() {
+  constexpr const char* kSetting = "/sys/kernel/mm/transparent_hugepage/enabled";
+  std::ifstream setting(kSetting);
+  std::string line;
+  if (!std::getline(setting, line)) {
+    fmt::print(stderr, "{}: warning: --huge-pages has no effect: {} is missing (no transparent huge "
+               "pages in this kernel)\n", kToolName, kSetting);
+  } else if (line.find("[never]") != std::string::npos) {
+    fmt::print(stderr, "{}: warning: --huge-pages has no effect: transparent huge pages are "
+               "disabled ({} is 'never')\n", kToolName, kSetting);
+  }
+}
+
 int exit_code_of(int wait_status) {
   if (WIFSIGNALED(wait_status)) return 128 + WTERMSIG(wait_status);
   return WEXITSTATUS(wait_status);
@@ -96,6 +114,8 @@ int run_command(const RunRequest& request) {
   SessionGuard guard(session_dir, request.keep_session);
 
   ChildSpec spec{path, request.command, session_dir, runtime_library, join_option_string(options), {}};
+  spec.huge_pages = request.huge_pages;
+  if (request.huge_pages) warn_if_huge_pages_unavailable();
   std::unique_ptr<LeakWatcher> watcher;
   if (watch_interval > 0) {
     // The child's PID is only known once run_child() forked: the watcher is

@@ -13,6 +13,7 @@ struct RunRequest {
   std::vector<std::string> command;  // program and its arguments
   OptionList options;                // from the command-line flags only
   bool keep_session = false;
+  bool huge_pages = false;  // see ChildSpec::huge_pages
 };
 
 // static_binary_message() is the refusal for a program LD_PRELOAD cannot

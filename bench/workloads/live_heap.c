@@ -4,14 +4,20 @@
  * linking to the next one (a chain the marker follows); THREADS threads keep
  * allocating and freeing while it waits. It writes its PID to READY_FILE,
  * then runs until GO_FILE exists, and exits (the exit-time scan runs then).
- *   live_heap READY_FILE GO_FILE [BLOCKS [SIZE [THREADS]]] */
+ * With DIRTY=1 the main thread also keeps writing one word of every block
+ * while it waits, as a server that updates its data does: every fork (and
+ * so every live check) then finds the whole heap's pages written since the
+ * last one, which is fork's slow case.
+ *   live_heap READY_FILE GO_FILE [BLOCKS [SIZE [THREADS [DIRTY]]]] */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-static void **table;
+/* Not static: gcc -O2 would keep a static one in a register, and the
+ * exit-time scan would find the whole heap leaked. */
+void **table;
 static volatile int stopping;
 
 static void *churn(void *arg) {
@@ -30,12 +36,13 @@ static void *churn(void *arg) {
 
 int main(int argc, char **argv) {
     if (argc < 3) {
-        fprintf(stderr, "usage: live_heap READY_FILE GO_FILE [BLOCKS [SIZE [THREADS]]]\n");
+        fprintf(stderr, "usage: live_heap READY_FILE GO_FILE [BLOCKS [SIZE [THREADS [DIRTY]]]]\n");
         return 2;
     }
     long blocks = argc > 3 ? atol(argv[3]) : 1000000;
     long size = argc > 4 ? atol(argv[4]) : 1024;
     int threads = argc > 5 ? atoi(argv[5]) : 2;
+    int dirty = argc > 6 ? atoi(argv[6]) : 0;
     if (size < 16) size = 16;
     table = calloc((size_t)blocks, sizeof *table);
     for (long i = 0; i < blocks; i++) {
@@ -55,7 +62,14 @@ int main(int argc, char **argv) {
     fprintf(f, "%d\n", (int)getpid());
     fclose(f);
     rename(tmp, argv[1]);
-    while (access(argv[2], F_OK) != 0) usleep(10000);
+    for (unsigned long sweep = 1; access(argv[2], F_OK) != 0; sweep++) {
+        if (dirty) {
+            for (long i = 0; i < blocks; i++) {
+                if (table[i] != NULL) ((unsigned long *)table[i])[1] = sweep;
+            }
+        }
+        usleep(10000);
+    }
     stopping = 1;
     for (int i = 0; i < threads; i++) pthread_join(tids[i], NULL);
     return 0;

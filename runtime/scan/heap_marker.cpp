@@ -142,11 +142,13 @@ bool HeapMarker::init(const fmt::AllocationRecord* records, uint64_t high_water,
   }
   blocks_bytes_ = round_up_to_page((live + 1) * sizeof(HeapBlock));
   blocks_ = static_cast<HeapBlock*>(sys::map_anonymous(blocks_bytes_));
-  // Each block is pushed at most twice while marking from the roots
-  // (unreached -> possible -> reachable) and once per clique.
-  stack_capacity_ = 2 * live + 2;
-  stack_bytes_ = round_up_to_page(stack_capacity_ * sizeof(uint32_t));
+  // Each block is pushed once while marking (reachable or possible, never
+  // both) and once per clique; the second half holds the interior targets.
+  stack_capacity_ = live + 1;
+  stack_bytes_ = round_up_to_page(2 * stack_capacity_ * sizeof(uint32_t));
   stack_ = static_cast<uint32_t*>(sys::map_anonymous(stack_bytes_));
+  interior_targets_ = stack_ != nullptr ? stack_ + stack_capacity_ : nullptr;
+  interior_target_count_ = 0;
   if (blocks_ == nullptr || stack_ == nullptr) {
     release();
     return false;
@@ -160,6 +162,7 @@ bool HeapMarker::init(const fmt::AllocationRecord* records, uint64_t high_water,
     b.size = records[i].size;
     b.slot = static_cast<uint32_t>(i);
     b.state = kUnreached;
+    b.interior_target = 0;
     b.unreadable = maps != nullptr && !wholly_readable(*maps, b.start, b.size) ? 1 : 0;
   }
   sort_blocks(blocks_, count_, 2 * 64);
@@ -200,6 +203,8 @@ void HeapMarker::release() {
   blocks_ = nullptr;
   stack_ = nullptr;
   bucket_first_ = nullptr;
+  interior_targets_ = nullptr;
+  interior_target_count_ = 0;
   count_ = 0;
 }
 
@@ -250,8 +255,13 @@ inline void HeapMarker::consider(uint64_t word, bool prior_definite) {
   if (!start_pointer && prior_definite && !b.unreadable)
     start_pointer = interior_pointer_counts_as_start(b, word);
   if (start_pointer && prior_definite) {
-    b.state = kReachable;  // (re)scan, so that what it points to is upgraded too
+    b.state = kReachable;
     push(static_cast<uint32_t>(found));
+  } else if (prior_definite) {
+    if (!b.interior_target && interior_target_count_ < stack_capacity_) {
+      b.interior_target = 1;
+      interior_targets_[interior_target_count_++] = static_cast<uint32_t>(found);
+    }
   } else if (b.state == kUnreached) {
     b.state = kPossible;
     push(static_cast<uint32_t>(found));
@@ -309,7 +319,9 @@ void HeapMarker::scan_clique(uint64_t begin, uint64_t end, uint32_t leader) {
     HeapBlock& b = blocks_[found];
     if (b.state != kUnreached) continue;
     b.state = kIndirect;  // start or interior pointer alike, as Valgrind
-    push(static_cast<uint32_t>(found));
+    // Below the leader, an unreached block led a clique of its own already:
+    // everything it reaches is marked, so it needs no second read.
+    if (static_cast<uint32_t>(found) > leader) push(static_cast<uint32_t>(found));
   }
 }
 
@@ -324,6 +336,15 @@ void HeapMarker::drain_clique(uint32_t leader) {
 
 void HeapMarker::finish() {
   drain();
+  // Every start-pointer chain from the roots is marked: what else interior
+  // pointers reach, and what that reaches in turn, is possible.
+  for (uint64_t i = 0; i < interior_target_count_; ++i) {
+    HeapBlock& b = blocks_[interior_targets_[i]];
+    if (b.state != kUnreached) continue;
+    b.state = kPossible;
+    push(interior_targets_[i]);
+    drain();
+  }
   // Valgrind's clique pass: in address order, every block still unreached
   // leads a clique; what it reaches becomes indirect (a former leader too).
   for (uint64_t i = 0; i < count_; ++i) {

@@ -32,7 +32,8 @@ struct HeapBlock {
   uint32_t slot;   // record slot in the state file
   uint8_t state;   // format::ReachClass while marking (kNotLive = not reached yet)
   uint8_t unreadable;  // its memory is not (all) mapped readable: classified, never read
-  uint8_t pad[2];
+  uint8_t interior_target;  // an interior pointer from a root or reachable block hits it
+  uint8_t pad;
 };
 static_assert(sizeof(HeapBlock) == 24);
 
@@ -51,7 +52,10 @@ class HeapMarker {
   bool init(const format::AllocationRecord* records, uint64_t high_water, bool unaligned,
             const MemoryMap* maps = nullptr);
   // scan_root() marks what the words of [begin, end) point to (the range
-  // must be readable).
+  // must be readable). Start pointers are followed at once; what only
+  // interior pointers reach is marked possible in finish(), after every
+  // root, so that no block is scanned twice (as possible, then again as
+  // reachable when a later root holds its start).
   void scan_root(uint64_t begin, uint64_t end);
   // finish() closes the marking over the heap and classifies the rest.
   void finish();
@@ -85,6 +89,11 @@ class HeapMarker {
   uint64_t blocks_bytes_ = 0;
   uint32_t* stack_ = nullptr;
   uint64_t stack_top_ = 0;
+  // Blocks an interior pointer from a root or a reachable block points to:
+  // possible unless a chain of start pointers reaches them too, which is
+  // only known once every root has been scanned.
+  uint32_t* interior_targets_ = nullptr;
+  uint64_t interior_target_count_ = 0;
   uint64_t stack_capacity_ = 0;
   uint64_t stack_bytes_ = 0;
   uint64_t min_address_ = 0;

@@ -7,9 +7,11 @@
 #include "runtime/core/options.h"
 #include "runtime/scan/heap_marker.h"
 #include "runtime/scan/memory_map.h"
+#include "runtime/scan/program_mappings.h"
 #include "runtime/scan/root_regions.h"
 #include "runtime/scan/thread_stop.h"
 #include "runtime/sys/text.h"
+#include "runtime/table/mapping_log.h"
 #include "runtime/table/state_file.h"
 
 namespace leakwatch::rt {
@@ -20,7 +22,8 @@ namespace fmt = leakwatch::format;
 struct Range {
   uint64_t begin;
   uint64_t end;
-  bool libc = false;  // a segment of libc.so.6, which holds malloc's main arena
+  bool libc;  // a segment of libc.so.6, which holds malloc's main arena (no initializer: the
+              // arrays of Ranges stay constant-initialized, with no global constructor)
 };
 
 // The loader's list of loaded objects. The link_map of each object loaded at
@@ -172,7 +175,7 @@ int collect_linker_text(struct dl_phdr_info* info, size_t, void*) {
     const ElfW(Phdr)& ph = info->dlpi_phdr[i];
     if (ph.p_type != PT_LOAD || (ph.p_flags & PF_X) == 0) continue;
     uint64_t begin = info->dlpi_addr + ph.p_vaddr;
-    g_linker[g_linker_count++] = Range{begin, begin + ph.p_memsz};
+    g_linker[g_linker_count++] = Range{begin, begin + ph.p_memsz, false};
   }
   return 1;
 }
@@ -216,6 +219,21 @@ void scan_readable(ScanContext& c, uint64_t begin, uint64_t end) {
     c.marker.scan_root(begin, stop);
     begin = stop;
   }
+}
+
+// The program's own anonymous writable mappings (program_mappings.h), only
+// where they are still mapped readable: the log cannot see mprotect().
+void scan_program_mappings(ScanContext& c) {
+  char log_path[kMaxPath];
+  if (!mapping_log_path(state_file().path, log_path, sizeof log_path)) return;
+  ProgramMappings mappings;
+  if (mappings.replay(log_path)) {
+    for (uint32_t i = 0; i < mappings.count(); ++i) {
+      AddressRange r = mappings.range(i);
+      scan_readable(c, r.begin, r.end);
+    }
+  }
+  mappings.release();
 }
 
 // glibc's main arena (struct malloc_state, in libc's .data) points at the
@@ -407,6 +425,7 @@ bool classify_heap(HeapMarker& marker, MemoryMap& maps, const fmt::AllocationRec
     RootRegion r = root_region(i);
     scan_readable(c, r.begin, r.end);
   }
+  if (options().scan_mappings && options().track_mappings) scan_program_mappings(c);
   for (uint64_t slot = 0; slot < count; ++slot) {
     const fmt::AllocationRecord& rec = records[slot];
     uint64_t address = __atomic_load_n(&rec.address, __ATOMIC_ACQUIRE);

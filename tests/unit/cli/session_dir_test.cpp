@@ -43,5 +43,19 @@ TEST(ChildProcessTest, PreloadGoesFirst) {
   EXPECT_EQ(preload_value("/x/libleakwatch.so", "/a.so:/b.so"), "/x/libleakwatch.so:/a.so:/b.so");
 }
 
+TEST(ChildProcessTest, HugePagesTunableIsAddedOnce) {
+  EXPECT_EQ(tunables_with_huge_pages(nullptr), "glibc.malloc.hugetlb=1");
+  EXPECT_EQ(tunables_with_huge_pages(""), "glibc.malloc.hugetlb=1");
+  EXPECT_EQ(tunables_with_huge_pages("glibc.malloc.arena_max=2"),
+            "glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1");
+  // The user's own setting wins, wherever it is in the list.
+  EXPECT_EQ(tunables_with_huge_pages("glibc.malloc.hugetlb=0"), "glibc.malloc.hugetlb=0");
+  EXPECT_EQ(tunables_with_huge_pages("glibc.malloc.arena_max=2:glibc.malloc.hugetlb=2"),
+            "glibc.malloc.arena_max=2:glibc.malloc.hugetlb=2");
+  // Only a whole name counts.
+  EXPECT_EQ(tunables_with_huge_pages("x.glibc.malloc.hugetlb=0"),
+            "x.glibc.malloc.hugetlb=0:glibc.malloc.hugetlb=1");
+}
+
 }  // namespace
 }  // namespace leakwatch

@@ -93,20 +93,56 @@ TEST(HeapMarkerTest, StartPointerFromRootIsReachableAndPropagates) {
   m.release();
 }
 
-TEST(HeapMarkerTest, PossibleUpgradesToReachableWhenAStartPointerShowsUp) {
+TEST(HeapMarkerTest, StartPointerInALaterRootMakesReachableWhatAnInteriorOneHit) {
   FakeHeap heap(2);
-  heap.blocks[0][0] = heap.start(1);  // from a possible block: stays possible...
+  heap.blocks[0][0] = heap.start(1);
   HeapMarker m;
   ASSERT_TRUE(m.init(heap.records.data(), heap.records.size(), false));
-  std::vector<uint64_t> roots = {heap.start(0) + 16};
+  std::vector<uint64_t> roots = {heap.start(0) + 16};  // interior: possible, so far
   scan_words(m, roots);
-  EXPECT_EQ(class_of_slot(m, 0), ReachClass::kPossible);
-  EXPECT_EQ(class_of_slot(m, 1), ReachClass::kPossible);
-  std::vector<uint64_t> later = {heap.start(0)};  // ...until its parent is reachable
+  std::vector<uint64_t> later = {heap.start(0)};
   scan_words(m, later);
   m.finish();
   EXPECT_EQ(class_of_slot(m, 0), ReachClass::kReachable);
   EXPECT_EQ(class_of_slot(m, 1), ReachClass::kReachable);
+  // Each block is read once: the interior pointer waited for every root.
+  EXPECT_EQ(m.scanned_bytes(), 8u + 8u + 64u + 64u);
+  m.release();
+}
+
+TEST(HeapMarkerTest, WhatOnlyAnInteriorRootPointerReachesIsPossibleAndReadOnce) {
+  FakeHeap heap(3);
+  heap.blocks[0][0] = heap.start(1);       // start pointer from a possible block
+  heap.blocks[1][1] = heap.start(2) + 24;  // interior pointer from a possible block
+  heap.blocks[2][0] = heap.start(0);       // back to the first: no rescan
+  HeapMarker m;
+  ASSERT_TRUE(m.init(heap.records.data(), heap.records.size(), false));
+  std::vector<uint64_t> roots = {heap.start(0) + 8, heap.start(1) + 8};
+  scan_words(m, roots);
+  m.finish();
+  EXPECT_EQ(class_of_slot(m, 0), ReachClass::kPossible);
+  EXPECT_EQ(class_of_slot(m, 1), ReachClass::kPossible);
+  EXPECT_EQ(class_of_slot(m, 2), ReachClass::kPossible);
+  EXPECT_EQ(m.scanned_bytes(), 16u + 3 * 64u);
+  m.release();
+}
+
+TEST(HeapMarkerTest, FormerCliqueLeadersReachedLaterAreIndirectAndReadOnce) {
+  FakeHeap heap(4);
+  size_t top = 0;  // the block at the highest address leads the last clique
+  for (size_t i = 1; i < 4; ++i) {
+    if (heap.start(i) > heap.start(top)) top = i;
+  }
+  for (size_t i = 0, word = 0; i < 4; ++i) {
+    if (i != top) heap.blocks[top][word++] = heap.start(i);
+  }
+  HeapMarker m;
+  ASSERT_TRUE(m.init(heap.records.data(), heap.records.size(), false));
+  m.finish();
+  for (size_t i = 0; i < 4; ++i) {
+    EXPECT_EQ(class_of_slot(m, i), i == top ? ReachClass::kDefinite : ReachClass::kIndirect) << i;
+  }
+  EXPECT_EQ(m.scanned_bytes(), 4 * 64u);
   m.release();
 }
 
