@@ -6,11 +6,13 @@
 #include <unistd.h>
 
 #include <string>
+#include <vector>
 
 #include "runtime/core/thread_state.h"
 #include "runtime/stack/module_log.h"
 #include "runtime/stack/stack_capture.h"
 #include "runtime/stack/stack_depot.h"
+#include "runtime/stack/unwind_cache.h"
 #include "runtime/table/allocation_table.h"
 #include "runtime/table/state_file.h"
 
@@ -61,6 +63,44 @@ void BM_InternStackCached(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(rt::intern_stack(t, pcs, depth));
 }
 BENCHMARK(BM_InternStackCached)->Arg(1)->Arg(8)->Arg(32);
+
+// The unwind cache's hit: one call site at one stack pointer, whose chain of
+// `depth` return addresses is validated slot by slot. The stack is a buffer
+// laid out like one (a return address every 32 bytes) and the entry is made
+// by hand, so that nothing but the lookup is timed.
+void BM_UnwindCacheHit(benchmark::State& state) {
+  session();
+  namespace uc = rt::unwind_cache_internal;
+  rt::ThreadState& t = rt::this_thread();
+  auto depth = static_cast<uint32_t>(state.range(0));
+  constexpr uint32_t kWordsPerFrame = 4;
+  std::vector<uintptr_t> stack(kWordsPerFrame * fmt::kMaxStackDepth);
+  uintptr_t pcs[fmt::kMaxStackDepth];
+  for (uint32_t i = 0; i < depth; ++i) {
+    pcs[i] = reinterpret_cast<uintptr_t>(&BM_UnwindCacheHit) + 16 * i;
+    stack[kWordsPerFrame * i] = pcs[i];
+  }
+  uint32_t id = rt::intern_stack(t, pcs, depth);
+  rt::CallSite site{pcs[0], reinterpret_cast<uintptr_t>(stack.data())};
+  std::vector<rt::UnwindCacheEntry> cache(uc::kWays * uc::kSets);
+  rt::UnwindCacheEntry& entry = cache[uc::set_index(site) * uc::kWays];
+  entry.return_address = site.return_address;
+  entry.stack_pointer = site.stack_pointer;
+  entry.stack_id = id;
+  entry.depth = depth;
+  entry.module_epoch =
+      reinterpret_cast<const fmt::StackEntry*>(rt::state_file().frames() + id)->module_epoch;
+  for (uint32_t i = 1; i < depth; ++i) entry.slot_offset[i] = kWordsPerFrame * 8 * i;
+  rt::UnwindCacheEntry* saved = t.unwind_cache;
+  t.unwind_cache = cache.data();
+  if (rt::stack_id_for_call(t, site, depth) != id) {
+    state.SkipWithError("the hand-made entry did not hit");
+  } else {
+    for (auto _ : state) benchmark::DoNotOptimize(rt::stack_id_for_call(t, site, depth));
+  }
+  t.unwind_cache = saved;
+}
+BENCHMARK(BM_UnwindCacheHit)->Arg(4)->Arg(16)->Arg(32);
 
 __attribute__((noinline)) uint32_t capture_at_depth(int depth, rt::Unwinder unwinder) {
   if (depth > 0) {

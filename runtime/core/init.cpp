@@ -26,12 +26,12 @@ void init_libunwind_cache();
 void handle_thread_exit(void* arg);
 
 int g_init_state = static_cast<int>(InitState::kUninitialized);
+bool g_recording;
 
 namespace {
 
 namespace fmt = leakwatch::format;
 
-bool g_recording;
 bool g_rendered_by_parent;
 bool g_followed_child;  // exec'd by a `leakwatch run` target, with follow_children
 char g_session_dir[kMaxPath];
@@ -251,7 +251,6 @@ InitState ensure_initialized() {
   return init_state();
 }
 
-bool recording_enabled() { return __atomic_load_n(&g_recording, __ATOMIC_ACQUIRE); }
 void stop_recording_new_blocks() { __atomic_store_n(&g_recording, false, __ATOMIC_RELEASE); }
 bool report_rendered_by_parent() { return g_rendered_by_parent; }
 const char* cli_path() { return g_cli_path; }

@@ -33,7 +33,8 @@ inline InitState init_state() {
 InitState ensure_initialized();
 
 // True while new blocks are recorded (false after a failed fork-child setup).
-bool recording_enabled();
+extern bool g_recording;
+inline bool recording_enabled() { return __atomic_load_n(&g_recording, __ATOMIC_ACQUIRE); }
 
 // From the exit scan on, blocks other threads allocate while the process
 // ends get no record: they did not exist when the scan classified the live

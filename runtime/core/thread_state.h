@@ -3,6 +3,7 @@
 #ifndef LEAKWATCH_RUNTIME_CORE_THREAD_STATE_H_
 #define LEAKWATCH_RUNTIME_CORE_THREAD_STATE_H_
 
+#include <errno.h>
 #include <stdint.h>
 
 namespace leakwatch::rt {
@@ -22,6 +23,9 @@ struct ThreadState {
   bool exiting;        // past the thread-exit destructor: no caching
   uint32_t disable_depth;  // __lsan_disable nesting: new blocks are ignored
   uint32_t tid;
+  // errno's address, kept so that saving and restoring it around the hooks'
+  // work costs no __errno_location call (see errno_of).
+  int* errno_location;
   // Free record slots owned by this thread (LIFO; the most recently freed
   // slot is the most likely to be in cache).
   uint32_t slot_count;
@@ -47,6 +51,13 @@ extern __thread ThreadState t_state __attribute__((tls_model("initial-exec")));
 
 // Inline: on the hot path this is one %fs-relative address.
 inline ThreadState& this_thread() { return t_state; }
+
+// The thread's errno. Inline: every hook saves and restores it.
+inline int* errno_of(ThreadState& t) {
+  int* e = t.errno_location;
+  if (__builtin_expect(e == nullptr, 0)) t.errno_location = e = &errno;
+  return e;
+}
 
 // Clears the thread's caches (fork child: they describe the parent's table).
 void reset_thread_state(ThreadState& t);

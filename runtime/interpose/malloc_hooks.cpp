@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "runtime/interpose/allocator.h"
+#include "runtime/interpose/allocator_fast_path.h"
 #include "runtime/sys/sys.h"
 
 #define LEAKWATCH_EXPORT extern "C" __attribute__((visibility("default")))
@@ -15,11 +16,11 @@ namespace rt = leakwatch::rt;
 using leakwatch::format::AllocKind;
 
 LEAKWATCH_EXPORT void* malloc(size_t size) {
-  return rt::tracked_allocate(size, 16, AllocKind::kMalloc, CALLER);
+  return rt::allocator_internal::allocate_block(size, 16, AllocKind::kMalloc, CALLER);
 }
 
 LEAKWATCH_EXPORT void free(void* p) {
-  rt::tracked_free(p, leakwatch::format::DeallocKind::kFree, CALLER);
+  rt::allocator_internal::release_block(p, leakwatch::format::DeallocKind::kFree, false, 0, CALLER);
 }
 
 LEAKWATCH_EXPORT void* calloc(size_t count, size_t size) {

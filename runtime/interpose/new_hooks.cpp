@@ -8,6 +8,7 @@
 #include <new>
 
 #include "runtime/interpose/allocator.h"
+#include "runtime/interpose/allocator_fast_path.h"
 #include "runtime/interpose/real_functions.h"
 #include "runtime/sys/sys.h"
 
@@ -42,8 +43,18 @@ void* new_aligned_failed(size_t size, std::align_val_t alignment) {
   return next(size, alignment);
 }
 
-inline void* allocate(size_t size, AllocKind kind, rt::CallSite caller) {
-  return rt::tracked_allocate(size == 0 ? 1 : size, 16, kind, caller);
+// Inline (allocator_fast_path.h): the plain operators are the hot ones.
+[[gnu::always_inline]] inline void* allocate(size_t size, AllocKind kind, rt::CallSite caller) {
+  return rt::allocator_internal::allocate_block(size == 0 ? 1 : size, 16, kind, caller);
+}
+
+[[gnu::always_inline]] inline void release(void* p, DeallocKind how, rt::CallSite caller) {
+  rt::allocator_internal::release_block(p, how, false, 0, caller);
+}
+
+[[gnu::always_inline]] inline void release_sized(void* p, size_t size, DeallocKind how,
+                                                 rt::CallSite caller) {
+  rt::allocator_internal::release_block(p, how, true, size, caller);
 }
 
 inline void* allocate_aligned(size_t size, std::align_val_t alignment, AllocKind kind,
@@ -87,16 +98,16 @@ LEAKWATCH_EXPORT void* operator new[](size_t size, std::align_val_t alignment,
 }
 
 LEAKWATCH_EXPORT void operator delete(void* p) noexcept {
-  rt::tracked_free(p, DeallocKind::kDelete, CALLER);
+  release(p, DeallocKind::kDelete, CALLER);
 }
 LEAKWATCH_EXPORT void operator delete[](void* p) noexcept {
-  rt::tracked_free(p, DeallocKind::kDeleteArray, CALLER);
+  release(p, DeallocKind::kDeleteArray, CALLER);
 }
 LEAKWATCH_EXPORT void operator delete(void* p, size_t size) noexcept {
-  rt::tracked_sized_free(p, size, DeallocKind::kDelete, CALLER);
+  release_sized(p, size, DeallocKind::kDelete, CALLER);
 }
 LEAKWATCH_EXPORT void operator delete[](void* p, size_t size) noexcept {
-  rt::tracked_sized_free(p, size, DeallocKind::kDeleteArray, CALLER);
+  release_sized(p, size, DeallocKind::kDeleteArray, CALLER);
 }
 LEAKWATCH_EXPORT void operator delete(void* p, const std::nothrow_t&) noexcept {
   rt::tracked_free(p, DeallocKind::kDelete, CALLER);

@@ -3,8 +3,9 @@
 #include <dlfcn.h>
 
 namespace leakwatch::rt {
+RealFunctions g_real_functions;
+
 namespace {
-RealFunctions g_real;
 
 template <typename F>
 void resolve(F*& slot, const char* name) {
@@ -12,19 +13,18 @@ void resolve(F*& slot, const char* name) {
 }
 }  // namespace
 
-const RealFunctions& real() { return g_real; }
-
 bool resolve_real_functions() {
-  resolve(g_real.malloc, "malloc");
-  resolve(g_real.free, "free");
-  resolve(g_real.calloc, "calloc");
-  resolve(g_real.realloc, "realloc");
-  resolve(g_real.memalign, "memalign");
-  resolve(g_real.malloc_usable_size, "malloc_usable_size");
-  resolve(g_real.dlclose, "dlclose");
-  resolve(g_real.exit, "exit");
-  return g_real.malloc != nullptr && g_real.free != nullptr && g_real.calloc != nullptr &&
-         g_real.realloc != nullptr && g_real.memalign != nullptr;
+  resolve(g_real_functions.malloc, "malloc");
+  resolve(g_real_functions.free, "free");
+  resolve(g_real_functions.calloc, "calloc");
+  resolve(g_real_functions.realloc, "realloc");
+  resolve(g_real_functions.memalign, "memalign");
+  resolve(g_real_functions.malloc_usable_size, "malloc_usable_size");
+  resolve(g_real_functions.dlclose, "dlclose");
+  resolve(g_real_functions.exit, "exit");
+  const RealFunctions& r = g_real_functions;
+  return r.malloc != nullptr && r.free != nullptr && r.calloc != nullptr && r.realloc != nullptr &&
+         r.memalign != nullptr;
 }
 
 void* next_symbol(const char* name) { return dlsym(RTLD_NEXT, name); }

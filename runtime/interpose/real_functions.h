@@ -20,8 +20,10 @@ struct RealFunctions {
   void (*exit)(int);
 };
 
-// Valid once resolve_real_functions() returned true.
-const RealFunctions& real();
+// Valid once resolve_real_functions() returned true. Inline: every malloc
+// and free goes through it.
+extern RealFunctions g_real_functions;
+inline const RealFunctions& real() { return g_real_functions; }
 
 // Looks every function up. Allocations dlsym makes meanwhile must be served
 // by the bootstrap arena (the caller arranges that). Returns false if the

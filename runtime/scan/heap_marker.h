@@ -82,6 +82,7 @@ class HeapMarker {
   // Phase 2: blocks reachable from the unreached block `leader`.
   void scan_clique(uint64_t begin, uint64_t end, uint32_t leader);
   void drain_clique(uint32_t leader);
+  void build_bucket_index();
 
   HeapBlock* blocks_ = nullptr;
   uint64_t count_ = 0;
@@ -97,6 +98,14 @@ class HeapMarker {
   uint64_t stack_bytes_ = 0;
   uint64_t min_address_ = 0;
   uint64_t max_end_ = 0;  // one past the last byte of the highest block (>= start + 1)
+  // An index over the sorted blocks, so that find() searches a bucket
+  // instead of all of them: bucket b covers the addresses
+  // [min_address_ + (b << bucket_shift_), the next bucket's start), and
+  // bucket_first_[b] counts the blocks that start below it. Null when it
+  // could not be mapped (find() then searches all blocks).
+  uint32_t* bucket_first_ = nullptr;
+  uint64_t bucket_bytes_ = 0;
+  uint32_t bucket_shift_ = 0;
   uint64_t scanned_bytes_ = 0;
   bool unaligned_ = false;
 };

@@ -9,35 +9,20 @@
 #include "runtime/stack/stack_capture.h"
 #include "runtime/stack/stack_depot.h"
 #include "runtime/sys/sys.h"
+#include "runtime/sys/text.h"
 #include "runtime/table/state_file.h"
 
 namespace leakwatch::rt {
-
-struct UnwindCacheEntry {
-  uintptr_t return_address;
-  uintptr_t stack_pointer;
-  uint32_t stack_id;
-  uint32_t depth;
-  uint32_t module_epoch;
-  uint32_t next_victim;  // in a set's first entry: the way to replace next
-  // Frame i >= 1 returns through the word at stack_pointer + slot_offset[i].
-  uint32_t slot_offset[format::kMaxStackDepth];
-};
 
 namespace {
 
 namespace fmt = leakwatch::format;
 
-// Set-associative: one call site at one stack pointer is often reached along
-// several paths (a string append inlined at three places of one function
-// calls the same out-of-line _M_mutate from the same depth), and those must
-// not evict each other.
-inline constexpr uint32_t kWays = 4;
-inline constexpr uint32_t kSets = 128;  // power of two
+using namespace unwind_cache_internal;
+
 inline constexpr uint32_t kEntries = kWays * kSets;
-// A call site must miss twice before it is unwound with slots and cached: a
-// bit per hash of (return address, stack pointer) remembers the first miss.
-inline constexpr uint32_t kSeenBits = 1u << 15;
+// Call-site bitmaps: a bit per hash of (return address, stack pointer).
+inline constexpr uint32_t kSiteBits = 1u << 15;
 inline constexpr uint64_t kEntriesBytes = sizeof(UnwindCacheEntry) * kEntries;
 // The extent of the mapping the thread's stack pointer was last found in:
 // scanning for return-address slots never reads past its end.
@@ -47,11 +32,39 @@ struct StackExtent {
   uint32_t lookups;  // /proc/self/maps reads so far (bounded per thread)
 };
 inline constexpr uint32_t kMaxExtentLookups = 64;
+// A call site whose slots the scan cannot find is learned by unw_step
+// instead, at about ten misses' cost: that pays where the site is reached
+// again (an interpreter's allocation sites, thousands of times each), not
+// where more hot sites than the cache holds are each learned again after
+// each eviction. So a thread steps at most once per kAllocationsPerStep of
+// its allocations (its sequence numbers), after a first burst.
+inline constexpr uint64_t kAllocationsPerStep = 16;
+inline constexpr uint64_t kMaxStepCredit = 256 * kAllocationsPerStep;
+struct StepCredit {
+  bool started;
+  uint64_t credit;         // in allocations
+  uint64_t last_sequence;  // the thread's sequence when last counted
+};
+// What a thread's misses remember, after its entries.
+struct MissMemory {
+  // A call site must miss twice before it is unwound with slots and cached.
+  uint64_t seen[kSiteBits / 64];
+  // Call sites whose slots could not be learned: a stale copy of a return
+  // address in the way of the scan (an interpreter loop's big frames keep
+  // them), or an unwind by steps that could not be cached. Learning fails
+  // the same way again on most of their misses, at several times the cost
+  // of the miss itself, so it is not tried again; cleared when kSiteBits / 8
+  // are set, so that hash collisions cannot turn caching off for good.
+  uint64_t unlearnable[kSiteBits / 64];
+  uint32_t unlearnable_count;
+  StackExtent extent;
+  StepCredit step_credit;
+};
 // Entries for call sites inside signal handlers, keyed by return address
-// alone (see signal_stack_id below), after the extent.
+// alone (see signal_stack_id below), after the miss memory.
 inline constexpr uint32_t kSignalEntries = 32;  // power of two
 inline constexpr uint64_t kSignalEntriesOffset =
-    (kEntriesBytes + kSeenBits / 8 + sizeof(StackExtent) + 63) & ~uint64_t{63};
+    (kEntriesBytes + sizeof(MissMemory) + 63) & ~uint64_t{63};
 inline constexpr uint64_t kCacheBytes =
     kSignalEntriesOffset + sizeof(UnwindCacheEntry) * kSignalEntries;
 // Frames captured beyond the recorded depth to find a scan terminator.
@@ -59,31 +72,6 @@ inline constexpr uint32_t kTerminatorFrames = 8;
 // Slots further than this above the caller's stack pointer are not cached
 // (a frame that large is rare, and the offset must fit in 32 bits).
 inline constexpr uintptr_t kMaxSlotDistance = uintptr_t{1} << 30;
-
-uint32_t set_index(CallSite site) {
-  uint64_t h = (site.return_address ^ (site.stack_pointer << 17)) * 0x9e3779b97f4a7c15ull;
-  return static_cast<uint32_t>(h >> 56) & (kSets - 1);
-}
-
-// True when every frame's slot, relative to the call's stack pointer, still
-// holds the return address the entry recorded for it.
-inline bool chain_valid(const UnwindCacheEntry& e, CallSite site) {
-  const uint64_t* expected = state_file().frames() + e.stack_id + 2;
-  for (uint32_t i = 1; i < e.depth; ++i) {
-    if (*reinterpret_cast<const uintptr_t*>(site.stack_pointer + e.slot_offset[i]) != expected[i]) {
-      return false;
-    }
-  }
-  return true;
-}
-
-bool still_valid(const UnwindCacheEntry& e, CallSite site, uint32_t epoch) {
-  if (e.return_address != site.return_address || e.stack_pointer != site.stack_pointer ||
-      e.module_epoch != epoch || e.stack_id == 0) {
-    return false;
-  }
-  return chain_valid(e, site);
-}
 
 // Unwinds with libunwind's step API, which (unlike unw_backtrace) reports
 // each frame's stack pointer: the slot of frame i's return address is its
@@ -120,6 +108,18 @@ uint32_t unwind_with_slots(CallSite site, uintptr_t* pcs, uint32_t* offsets, uin
   return depth;
 }
 
+MissMemory& miss_memory(UnwindCacheEntry* cache) {
+  return *reinterpret_cast<MissMemory*>(reinterpret_cast<unsigned char*>(cache) + kEntriesBytes);
+}
+
+// The bit of `site` in a call-site bitmap: its word and mask.
+uint64_t& site_bit(uint64_t* bits, CallSite site, uint64_t* mask) {
+  uint64_t h = (site.return_address * 0x9e3779b97f4a7c15ull) ^ (site.stack_pointer * 0xc2b2ae3d27d4eb4full);
+  uint32_t bit = static_cast<uint32_t>(h >> 40) & (kSiteBits - 1);
+  *mask = uint64_t{1} << (bit % 64);
+  return bits[bit / 64];
+}
+
 // True the first time (modulo hash collisions) a call site misses the cache.
 // Deep recursive programs (parsers, compilers) reach most allocation sites
 // at a new stack pointer each time; unwinding those with unw_step to learn
@@ -127,19 +127,46 @@ uint32_t unwind_with_slots(CallSite site, uintptr_t* pcs, uint32_t* offsets, uin
 // register-state cache thrashes, for an entry that would never hit.
 // unw_backtrace's per-address frame cache makes the first miss cheap.
 bool first_miss(UnwindCacheEntry* cache, CallSite site) {
-  auto* seen = reinterpret_cast<uint64_t*>(reinterpret_cast<unsigned char*>(cache) + kEntriesBytes);
-  uint64_t h = (site.return_address * 0x9e3779b97f4a7c15ull) ^ (site.stack_pointer * 0xc2b2ae3d27d4eb4full);
-  uint32_t bit = static_cast<uint32_t>(h >> 40) & (kSeenBits - 1);
-  uint64_t mask = uint64_t{1} << (bit % 64);
-  uint64_t& word = seen[bit / 64];
+  uint64_t mask;
+  uint64_t& word = site_bit(miss_memory(cache).seen, site, &mask);
   if (word & mask) return false;
   word |= mask;
   return true;
 }
 
-StackExtent& extent_of(UnwindCacheEntry* cache) {
-  return *reinterpret_cast<StackExtent*>(reinterpret_cast<unsigned char*>(cache) + kEntriesBytes +
-                                         kSeenBits / 8);
+bool unlearnable(UnwindCacheEntry* cache, CallSite site) {
+  uint64_t mask;
+  return (site_bit(miss_memory(cache).unlearnable, site, &mask) & mask) != 0;
+}
+
+void note_unlearnable(UnwindCacheEntry* cache, CallSite site) {
+  MissMemory& memory = miss_memory(cache);
+  if (++memory.unlearnable_count > kSiteBits / 8) {
+    zero_bytes(memory.unlearnable, sizeof memory.unlearnable);
+    memory.unlearnable_count = 1;
+  }
+  uint64_t mask;
+  site_bit(memory.unlearnable, site, &mask) |= mask;
+}
+
+StackExtent& extent_of(UnwindCacheEntry* cache) { return miss_memory(cache).extent; }
+
+bool take_step_credit(UnwindCacheEntry* cache, const ThreadState& t) {
+  StepCredit& c = miss_memory(cache).step_credit;
+  uint64_t now = t.sequence_next;
+  if (!c.started) {
+    c.started = true;
+    c.credit = kMaxStepCredit;
+    c.last_sequence = now;
+  }
+  if (now > c.last_sequence) {
+    c.credit += now - c.last_sequence;
+    if (c.credit > kMaxStepCredit) c.credit = kMaxStepCredit;
+  }
+  c.last_sequence = now;
+  if (c.credit < kAllocationsPerStep) return false;
+  c.credit -= kAllocationsPerStep;
+  return true;
 }
 
 // True when [stack_pointer, *high) is mapped readable; sets *high.
@@ -221,9 +248,13 @@ bool is_sigreturn_trampoline(uintptr_t pc) {
   constexpr uintptr_t kPage = 4096;
   // A return address's code is mapped; do not read across into a page that may not be.
   if (pc < kPage || (pc & (kPage - 1)) > kPage - sizeof kRtSigreturn) return false;
-  const auto* code = reinterpret_cast<const unsigned char*>(pc);
-  for (size_t i = 0; i < sizeof kRtSigreturn; ++i) {
-    if (code[i] != kRtSigreturn[i]) return false;
+  // Eight bytes at once: every miss asks this of each of its frames.
+  uint64_t head, expected_head;
+  __builtin_memcpy(&head, reinterpret_cast<const void*>(pc), sizeof head);
+  __builtin_memcpy(&expected_head, kRtSigreturn, sizeof expected_head);
+  if (head != expected_head ||
+      reinterpret_cast<const unsigned char*>(pc)[8] != kRtSigreturn[8]) {
+    return false;
   }
   __atomic_store_n(&g_sigreturn_trampoline, pc, __ATOMIC_RELAXED);
   return true;
@@ -276,25 +307,8 @@ static uint32_t signal_stack_id(ThreadState& t, UnwindCacheEntry* cache, CallSit
   return id;
 }
 
-// A hit costs a set index, a few compares and one load per frame; the
-// rest (uncached unwinders, the first call of a thread, misses) lives out of
-// line so that the hit path keeps a small frame (no stack arrays to set up).
-[[gnu::noinline]] static uint32_t stack_id_on_miss(ThreadState& t, CallSite site,
-                                                   uint32_t max_depth, UnwindCacheEntry* set);
-
-uint32_t stack_id_for_call(ThreadState& t, CallSite site, uint32_t max_depth) {
-  UnwindCacheEntry* cache = t.unwind_cache;
-  if (__builtin_expect(cache == nullptr, 0)) return stack_id_on_miss(t, site, max_depth, nullptr);
-  uint32_t epoch = __atomic_load_n(&state_file().header()->module_epoch, __ATOMIC_ACQUIRE);
-  UnwindCacheEntry* set = &cache[set_index(site) * kWays];
-  for (uint32_t way = 0; way < kWays; ++way) {
-    if (still_valid(set[way], site, epoch)) return set[way].stack_id;
-  }
-  return stack_id_on_miss(t, site, max_depth, set);
-}
-
-static uint32_t stack_id_on_miss(ThreadState& t, CallSite site, uint32_t max_depth,
-                                 UnwindCacheEntry* set) {
+uint32_t unwind_cache_internal::stack_id_on_miss(ThreadState& t, CallSite site, uint32_t max_depth,
+                                                 UnwindCacheEntry* set) {
   uintptr_t pcs[fmt::kMaxStackDepth];
   if (max_depth <= 1 || is_frame_pointer_unwinder()) {
     uint32_t depth = capture_stack(site.return_address, pcs, max_depth);
@@ -323,9 +337,11 @@ static uint32_t stack_id_on_miss(ThreadState& t, CallSite site, uint32_t max_dep
   // Misses are unwound with unw_backtrace, whose per-address frame cache
   // stays fast in large programs (unw_step's register-state cache holds 128
   // addresses and each of its misses walks the loaded objects). Its frames
-  // past the recorded depth terminate the slot scan.
+  // past the recorded depth terminate the slot scan, so a call site's first
+  // miss, which is not cached, is unwound without them.
+  bool to_cache = set != nullptr && !first_miss(cache, site) && !unlearnable(cache, site);
   uintptr_t extended[fmt::kMaxStackDepth + kTerminatorFrames];
-  uint32_t want = max_depth + kTerminatorFrames;
+  uint32_t want = to_cache ? max_depth + kTerminatorFrames : max_depth;
   if (want > fmt::kMaxStackDepth) want = fmt::kMaxStackDepth;
   uint32_t captured = capture_stack(site.return_address, extended, want);
   if (captured == 0) return 0;
@@ -334,9 +350,8 @@ static uint32_t stack_id_on_miss(ThreadState& t, CallSite site, uint32_t max_dep
     return signal_stack_id(t, cache, site, extended, trampoline + 1);
   }
   uint32_t id = intern_stack(t, extended, depth);
-  if (set == nullptr || id == 0 || extended[0] != site.return_address || depth < 2 ||
-      first_miss(cache, site)) {
-    return id;  // a tail call into the hook, or not seen before: not cached
+  if (!to_cache || id == 0 || extended[0] != site.return_address || depth < 2) {
+    return id;  // not seen before, or a tail call into the hook: not cached
   }
   // The terminator: the first frame at or past the recorded depth whose
   // return address no earlier frame has (the outermost frame if the stack
@@ -357,14 +372,23 @@ static uint32_t stack_id_on_miss(ThreadState& t, CallSite site, uint32_t max_dep
     // knows each frame's stack pointer, at a higher price.
     bool cacheable = false;
     uint32_t stepped = unwind_with_slots(site, pcs, offsets, max_depth, &cacheable);
-    if (!cacheable || stepped != depth || intern_stack(t, pcs, stepped) != id) return id;
+    if (!cacheable || stepped != depth || intern_stack(t, pcs, stepped) != id) {
+      note_unlearnable(cache, site);
+      return id;
+    }
   } else {
-    // A stale return address in the way makes the slots ambiguous: not
-    // cached (stepping instead costs more than the misses it would save).
+    // A stale return address in the way makes the slots ambiguous: learned
+    // by steps when the thread has the credit (see StepCredit).
     uintptr_t high = 0;
     if (!stack_extent(cache, site.stack_pointer, &high) ||
         !slots_by_scan(site.stack_pointer, high, extended, count, offsets)) {
-      return id;
+      if (!take_step_credit(cache, t)) return id;  // tried again on a later miss
+      bool cacheable = false;
+      uint32_t stepped = unwind_with_slots(site, pcs, offsets, max_depth, &cacheable);
+      if (!cacheable || stepped != depth || intern_stack(t, pcs, stepped) != id) {
+        note_unlearnable(cache, site);
+        return id;
+      }
     }
   }
   // Round-robin replacement within the set.

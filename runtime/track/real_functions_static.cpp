@@ -16,19 +16,15 @@ size_t malloc_usable_size(void*);
 }
 
 namespace leakwatch::rt {
-namespace {
-RealFunctions g_real;
-}  // namespace
-
-const RealFunctions& real() { return g_real; }
+RealFunctions g_real_functions;
 
 bool resolve_real_functions() {
-  g_real.malloc = __libc_malloc;
-  g_real.free = __libc_free;
-  g_real.calloc = __libc_calloc;
-  g_real.realloc = __libc_realloc;
-  g_real.memalign = __libc_memalign;
-  g_real.malloc_usable_size = malloc_usable_size;
+  g_real_functions.malloc = __libc_malloc;
+  g_real_functions.free = __libc_free;
+  g_real_functions.calloc = __libc_calloc;
+  g_real_functions.realloc = __libc_realloc;
+  g_real_functions.memalign = __libc_memalign;
+  g_real_functions.malloc_usable_size = malloc_usable_size;
   return true;
 }
 

@@ -198,6 +198,55 @@ TEST(HeapMarkerTest, ZeroByteBlockOnlyMatchesItsStartAndEndIsNotInterior) {
   m.release();
 }
 
+// find() looks words up through a bucket index over the sorted blocks:
+// every word (a block's start, inside it, just past it, in a gap, or deep in
+// a block that spans many buckets) must get the answer a search of every
+// block gives. The blocks are never read, so their addresses are made up.
+TEST(HeapMarkerTest, FindAgreesWithASearchOfEveryBlock) {
+  std::vector<fmt::AllocationRecord> records;
+  auto add = [&](uint64_t address, uint64_t size) {
+    fmt::AllocationRecord r{};
+    r.address = address;
+    r.size = size;
+    records.push_back(r);
+  };
+  constexpr uint64_t kBase = 0x7f0000000000;
+  add(kBase + 0x100000, 1 << 20);  // over many buckets
+  for (uint64_t i = 0; i < 200; ++i) add(kBase + i * 48, 32);  // dense, with gaps
+  for (uint64_t i = 0; i < 50; ++i) add(kBase + 0x300000 + i * 7 * 4096, i % 2 == 0 ? 0 : 100);
+  HeapMarker m;
+  ASSERT_TRUE(m.init(records.data(), records.size(), false));
+  auto every_block = [&](uint64_t word, bool* start_pointer) -> int64_t {
+    for (uint64_t i = 0; i < m.block_count(); ++i) {
+      const HeapBlock& b = m.block(i);
+      if (word == b.start || word - b.start < b.size) {
+        *start_pointer = word == b.start;
+        return static_cast<int64_t>(i);
+      }
+    }
+    return -1;
+  };
+  std::vector<uint64_t> words;
+  for (uint64_t i = 0; i < m.block_count(); ++i) {
+    const HeapBlock& b = m.block(i);
+    for (uint64_t w : {b.start - 1, b.start, b.start + 1, b.start + b.size / 2, b.start + b.size - 1,
+                       b.start + b.size}) {
+      words.push_back(w);
+    }
+  }
+  for (uint64_t w = kBase - 64; w < kBase + 0x300000 + 50 * 7 * 4096; w += 997) words.push_back(w);
+  for (uint64_t word : words) {
+    bool expected_start = false;
+    bool start = false;
+    int64_t expected = every_block(word, &expected_start);
+    ASSERT_EQ(m.find(word, &start), expected) << std::hex << word;
+    if (expected >= 0) {
+      EXPECT_EQ(start, expected_start) << std::hex << word;
+    }
+  }
+  m.release();
+}
+
 TEST(HeapMarkerTest, FreeSlotsAreSkippedAndManyBlocksSort) {
   FakeHeap heap(2000);
   for (size_t i = 0; i < heap.records.size(); i += 2) heap.records[i].address = 0;
