@@ -1,6 +1,8 @@
 #include "cli/run_command.h"
 
 #include <errno.h>
+#include <gnu/libc-version.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -64,6 +66,13 @@ int watch_interval_of(const OptionList& options) {
 // system never gives them, which the user should hear about before relying
 // on short live-check pauses.
 void warn_if_huge_pages_unavailable() {
+  int major = 0;
+  int minor = 0;
+  if (sscanf(gnu_get_libc_version(), "%d.%d", &major, &minor) == 2 && major * 100 + minor < 235) {
+    fmt::print(stderr, "{}: warning: --huge-pages has no effect: glibc {} predates the "
+               "glibc.malloc.hugetlb tunable (2.35)\n", kToolName, gnu_get_libc_version());
+    return;
+  }
   constexpr const char* kSetting = "/sys/kernel/mm/transparent_hugepage/enabled";
   std::ifstream setting(kSetting);
   std::string line;

@@ -84,6 +84,10 @@ void locate_cli() {
 // A program may bring its own allocator (jemalloc, tcmalloc): the hooks
 // then sit on top of it instead of glibc's malloc, which works as long as
 // the blocks leakwatch hands out go back through free(). Say which one, once.
+// Its chunks come from mmap calls the mapping hooks see, so they would pass
+// for the program's own mappings: those are not scan roots then.
+bool g_malloc_is_foreign;
+
 void note_foreign_allocator() {
   Dl_info allocator;
   Dl_info libc;
@@ -92,11 +96,12 @@ void note_foreign_allocator() {
       allocator.dli_fbase == libc.dli_fbase) {
     return;
   }
+  g_malloc_is_foreign = true;
   char line[kMaxPath + 128];
   TextBuffer out(line, sizeof line);
   out.add("leakwatch: note: malloc comes from ")
       .add(allocator.dli_fname)
-      .add(", not from glibc: tracking through it\n");
+      .add(", not from glibc: tracking through it (its mappings are not scanned as roots)\n");
   sys::write_all(2, out.c_str(), out.size());
 }
 
@@ -254,6 +259,8 @@ InitState ensure_initialized() {
 void stop_recording_new_blocks() { __atomic_store_n(&g_recording, false, __ATOMIC_RELEASE); }
 bool report_rendered_by_parent() { return g_rendered_by_parent; }
 const char* cli_path() { return g_cli_path; }
+
+bool malloc_is_foreign() { return g_malloc_is_foreign; }
 
 void note_exit_status(int status) {
   StateFile& s = state_file();

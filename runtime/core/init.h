@@ -49,6 +49,10 @@ bool report_rendered_by_parent();
 // The leakwatch CLI next to this library ("<lib>/../bin/leakwatch").
 const char* cli_path();
 
+// True when malloc comes from another allocator than glibc's (jemalloc,
+// tcmalloc...), found at init.
+bool malloc_is_foreign();
+
 // Called from the exit() hook: remembers the status for the report.
 void note_exit_status(int status);
 

@@ -67,6 +67,10 @@ class HeapMarker {
     return static_cast<format::ReachClass>(blocks_[i].state);
   }
   uint64_t scanned_bytes() const { return scanned_bytes_; }
+  // The marker's own array of block addresses: it must never be scanned as
+  // a root (it would make every block reachable).
+  uint64_t block_array_address() const { return reinterpret_cast<uint64_t>(blocks_); }
+  uint64_t block_array_bytes() const { return blocks_bytes_; }
 
   // find() returns the index of the block that `word` points into, or -1;
   // *start_pointer says whether it points at the block's first byte.

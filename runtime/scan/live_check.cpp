@@ -14,6 +14,7 @@
 #include "runtime/sys/process_sys.h"
 #include "runtime/sys/sys.h"
 #include "runtime/sys/text.h"
+#include "runtime/table/mapping_log.h"
 #include "runtime/table/state_file.h"
 
 namespace leakwatch::rt {
@@ -231,8 +232,12 @@ __attribute__((noinline)) long check_with_threads_stopped(StateFile& state, uint
   timing.copy_ns = copied_at - stopped_at;
 
   bool copied = g_copy != nullptr;
+  // The image replays the mapping log only up to here: the program appends
+  // to it again as soon as it runs on.
+  CallerRoots roots = caller;
+  roots.mapping_log_bytes = mapping_log_bytes();
   long pid = copied ? sys::fork_image() : -1;
-  if (pid == 0) run_in_image(state, request, count, caller, stop, timing);
+  if (pid == 0) run_in_image(state, request, count, roots, stop, timing);
   uint64_t forked_at = sys::monotonic_ns();
   if (stopped) resume_threads(&stop);
   uint64_t pause = sys::monotonic_ns() - timing.started_ns;

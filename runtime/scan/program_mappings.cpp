@@ -67,9 +67,29 @@ void ProgramMappings::insert_at(uint32_t index, AddressRange range) {
   ++count_;
 }
 
+void ProgramMappings::erase_at(uint32_t index) {
+  for (uint32_t i = index + 1; i < count_; ++i) ranges_[i - 1] = ranges_[i];
+  --count_;
+}
+
+// Adjacent ranges are merged, as the kernel merges adjacent mappings: many
+// small mmaps side by side take one entry, not one each.
 void ProgramMappings::add(uint64_t begin, uint64_t end) {
   if (ranges_ == nullptr || begin >= end) return;
-  insert_at(first_ending_after(begin), AddressRange{begin, end});
+  uint32_t i = first_ending_after(begin);
+  if (i > 0 && ranges_[i - 1].end == begin) {
+    ranges_[i - 1].end = end;
+    if (i < count_ && ranges_[i].begin == end) {
+      ranges_[i - 1].end = ranges_[i].end;
+      erase_at(i);
+    }
+    return;
+  }
+  if (i < count_ && ranges_[i].begin == end) {
+    ranges_[i].begin = begin;
+    return;
+  }
+  insert_at(i, AddressRange{begin, end});
 }
 
 bool ProgramMappings::remove(uint64_t begin, uint64_t end) {
@@ -124,7 +144,7 @@ void ProgramMappings::apply(uint32_t type, uint64_t address, uint64_t size, uint
   }
 }
 
-bool ProgramMappings::replay(const char* log_path) {
+bool ProgramMappings::replay(const char* log_path, uint64_t max_bytes) {
   if (!reset()) return false;
   int fd = sys::open_file(log_path, O_RDONLY | O_CLOEXEC, 0);
   if (fd < 0) return false;
@@ -136,10 +156,14 @@ bool ProgramMappings::replay(const char* log_path) {
   size_t filled = 0;
   bool header_seen = false;
   bool ok = true;
-  while (ok) {
-    long got = sys::read_some(fd, buffer + filled, kReadBytes - filled);
+  uint64_t remaining = max_bytes;
+  while (ok && remaining > 0) {
+    size_t want = kReadBytes - filled;
+    if (want > remaining) want = static_cast<size_t>(remaining);
+    long got = sys::read_some(fd, buffer + filled, want);
     if (got <= 0) break;
     filled += static_cast<size_t>(got);
+    remaining -= static_cast<uint64_t>(got);
     size_t at = 0;
     if (!header_seen) {
       if (filled < sizeof(fmt::MappingLogHeader)) continue;

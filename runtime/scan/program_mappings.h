@@ -7,7 +7,8 @@
 // library) made through mmap/mremap, replayed from the mapping log, are
 // roots; glibc's arenas and free chunks, thread stacks and the loader's
 // memory are mapped by libc-internal calls that never reach the log, so
-// their stale words cannot hide leaks.
+// their stale words cannot hide leaks. (Another allocator under malloc maps
+// its chunks through the hooks: the scan then leaves these roots out.)
 #ifndef LEAKWATCH_RUNTIME_SCAN_PROGRAM_MAPPINGS_H_
 #define LEAKWATCH_RUNTIME_SCAN_PROGRAM_MAPPINGS_H_
 
@@ -32,7 +33,9 @@ class ProgramMappings {
   // mappings mapped readable and writable that are still mapped at its end
   // (page-rounded; partial munmaps and mremaps applied). False (and no
   // ranges) without a readable log.
-  bool replay(const char* log_path);
+  // Events past `max_bytes` of the file (ones logged after a live check's
+  // fork) are not replayed.
+  bool replay(const char* log_path, uint64_t max_bytes = ~uint64_t{0});
   // reset() starts an empty set (mapping its array); false if it cannot.
   bool reset();
   // Replays one event onto the set: `type` a MappingEventType.
@@ -46,6 +49,7 @@ class ProgramMappings {
  private:
   uint32_t first_ending_after(uint64_t address) const;
   void insert_at(uint32_t index, AddressRange range);
+  void erase_at(uint32_t index);
   void add(uint64_t begin, uint64_t end);
   // remove() cuts [begin, end) out of every range; true if any overlapped.
   bool remove(uint64_t begin, uint64_t end);

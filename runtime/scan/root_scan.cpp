@@ -4,12 +4,14 @@
 #include <link.h>
 
 #include "format/scan_format.h"
+#include "runtime/core/init.h"
 #include "runtime/core/options.h"
 #include "runtime/scan/heap_marker.h"
 #include "runtime/scan/memory_map.h"
 #include "runtime/scan/program_mappings.h"
 #include "runtime/scan/root_regions.h"
 #include "runtime/scan/thread_stop.h"
+#include "runtime/sys/sys.h"
 #include "runtime/sys/text.h"
 #include "runtime/table/mapping_log.h"
 #include "runtime/table/state_file.h"
@@ -221,17 +223,69 @@ void scan_readable(ScanContext& c, uint64_t begin, uint64_t end) {
   }
 }
 
+// Scans [begin, end) minus the `skip` ranges (the runtime's own arrays).
+void scan_outside(ScanContext& c, uint64_t begin, uint64_t end, const AddressRange* skip,
+                  uint32_t skip_count) {
+  for (uint32_t i = 0; i < skip_count && begin < end; ++i) {
+    if (skip[i].end <= begin || skip[i].begin >= end) continue;
+    if (skip[i].begin > begin) scan_outside(c, begin, skip[i].begin, skip + i + 1, skip_count - i - 1);
+    begin = skip[i].end;
+  }
+  if (begin < end) scan_readable(c, begin, end);
+}
+
+// The pages of one program mapping that are in RAM: a large reservation
+// (MAP_NORESERVE, a sparse table) is mostly never touched, and reading it
+// would fault in zero pages by the gigabyte. Swapped-out pages are skipped
+// too (a block only they point to is then reported as leaked).
+void scan_resident(ScanContext& c, AddressRange range, const AddressRange* skip,
+                   uint32_t skip_count) {
+  constexpr uint64_t kChunkPages = 256;
+  uint64_t page = sys::page_size();
+  unsigned char resident[kChunkPages];
+  for (uint64_t chunk = range.begin & ~(page - 1); chunk < range.end;) {
+    uint64_t chunk_end = chunk + kChunkPages * page;
+    if (chunk_end > range.end || chunk_end < chunk) chunk_end = range.end;
+    uint64_t first = chunk < range.begin ? range.begin : chunk;
+    if (sys::page_residency(reinterpret_cast<const void*>(chunk), chunk_end - chunk, resident) != 0) {
+      scan_outside(c, first, chunk_end, skip, skip_count);  // let the memory map decide
+      chunk = chunk_end;
+      continue;
+    }
+    uint64_t run_begin = 0;
+    bool in_run = false;
+    for (uint64_t at = chunk, i = 0; at < chunk_end; at += page, ++i) {
+      bool in_ram = (resident[i] & 1) != 0;
+      if (in_ram && !in_run) run_begin = at < first ? first : at;
+      if (!in_ram && in_run) scan_outside(c, run_begin, at, skip, skip_count);
+      in_run = in_ram;
+    }
+    if (in_run) scan_outside(c, run_begin, chunk_end, skip, skip_count);
+    chunk = chunk_end;
+  }
+}
+
 // The program's own anonymous writable mappings (program_mappings.h), only
-// where they are still mapped readable: the log cannot see mprotect().
-void scan_program_mappings(ScanContext& c) {
+// where they are still mapped readable (the log cannot see mprotect()), in
+// RAM, and outside the arrays this scan works with. Not with another
+// allocator than glibc's under malloc: its chunks come from mmap calls the
+// log sees.
+void scan_program_mappings(ScanContext& c, const fmt::AllocationRecord* records, uint64_t count,
+                           uint64_t log_bytes) {
+  if (malloc_is_foreign()) return;
   char log_path[kMaxPath];
   if (!mapping_log_path(state_file().path, log_path, sizeof log_path)) return;
+  AddressRange skip[2] = {
+      {c.marker.block_array_address(), c.marker.block_array_address() + c.marker.block_array_bytes()},
+      {reinterpret_cast<uint64_t>(records), reinterpret_cast<uint64_t>(records + count)}};
+  if (skip[1].begin < skip[0].begin) {
+    AddressRange lower = skip[1];
+    skip[1] = skip[0];
+    skip[0] = lower;
+  }
   ProgramMappings mappings;
-  if (mappings.replay(log_path)) {
-    for (uint32_t i = 0; i < mappings.count(); ++i) {
-      AddressRange r = mappings.range(i);
-      scan_readable(c, r.begin, r.end);
-    }
+  if (mappings.replay(log_path, log_bytes)) {
+    for (uint32_t i = 0; i < mappings.count(); ++i) scan_resident(c, mappings.range(i), skip, 2);
   }
   mappings.release();
 }
@@ -425,7 +479,9 @@ bool classify_heap(HeapMarker& marker, MemoryMap& maps, const fmt::AllocationRec
     RootRegion r = root_region(i);
     scan_readable(c, r.begin, r.end);
   }
-  if (options().scan_mappings && options().track_mappings) scan_program_mappings(c);
+  if (options().scan_mappings && options().track_mappings) {
+    scan_program_mappings(c, records, count, caller.mapping_log_bytes);
+  }
   for (uint64_t slot = 0; slot < count; ++slot) {
     const fmt::AllocationRecord& rec = records[slot];
     uint64_t address = __atomic_load_n(&rec.address, __ATOMIC_ACQUIRE);

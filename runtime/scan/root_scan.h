@@ -22,6 +22,9 @@ struct CallerRoots {
   uint64_t thread_pointer = 0;
   const uint64_t* registers = nullptr;
   uint64_t register_words = 0;
+  // How much of the mapping log to replay for the program's own mappings:
+  // a live check's image stops at the events logged before its fork.
+  uint64_t mapping_log_bytes = ~uint64_t{0};
 };
 
 // spill_callee_saved() stores the callee-saved registers, which may hold the

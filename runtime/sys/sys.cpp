@@ -159,6 +159,10 @@ void* map_anonymous(uint64_t size) {
 
 int unmap(void* addr, uint64_t size) { return raw_munmap(addr, size); }
 
+int page_residency(const void* addr, uint64_t size, unsigned char* out) {
+  return static_cast<int>(syscall(SYS_mincore, addr, size, out));
+}
+
 int spawn_and_wait(const char* const* argv, const char* const* envp) {
   pid_t pid;
   // posix_spawn runs the child on a clone(CLONE_VM|CLONE_VFORK) with an

@@ -51,6 +51,10 @@ long file_size(int fd);
 void* map_shared_file(void* fixed_address, uint64_t size, int fd);
 void* map_anonymous(uint64_t size);
 int unmap(void* addr, uint64_t size);
+// Residency of the pages of [addr, addr + size) (page-aligned addr), one byte
+// per page, bit 0 set when in RAM: mincore(2). -1 on error (e.g. ENOMEM: not
+// all mapped).
+int page_residency(const void* addr, uint64_t size, unsigned char* out);
 
 // mmap/munmap/mremap as glibc makes them (same checks, errno set on
 // failure), without going through the exported hooks.

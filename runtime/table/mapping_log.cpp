@@ -78,6 +78,13 @@ void append_mapping_event(fmt::MappingEvent event, const char* name, size_t name
   sys::write_all(fd, buffer, sizeof event + padded);
 }
 
+uint64_t mapping_log_bytes() {
+  int fd = __atomic_load_n(&g_fd, __ATOMIC_ACQUIRE);
+  if (fd < 0 || __atomic_load_n(&g_owner_pid, __ATOMIC_ACQUIRE) != sys::current_pid()) return 0;
+  long size = sys::file_size(fd);
+  return size > 0 ? static_cast<uint64_t>(size) : 0;
+}
+
 void remove_mapping_log(const char* state_path) {
   char path[kMaxPath];
   if (mapping_log_path(state_path, path, sizeof path)) sys::unlink_path(path);

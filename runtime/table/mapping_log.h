@@ -19,6 +19,11 @@ void append_mapping_event(format::MappingEvent event, const char* name, size_t n
 // False if `state_path` does not end in ".lwstate" or `out` is too small.
 bool mapping_log_path(const char* state_path, char* out, size_t size);
 
+// The bytes this process's log holds now (0 when it has none yet). A live
+// check takes it while the threads are stopped, so that its image replays
+// only the events from before its fork.
+uint64_t mapping_log_bytes();
+
 // Removes the log next to `state_path` (when the state file goes too).
 void remove_mapping_log(const char* state_path);
 

@@ -68,8 +68,8 @@ int main() {
 // OUT: direct usable: 1
 // OUT: done
 
-// JEMALLOC: leakwatch: note: malloc comes from {{.*}}libjemalloc.so{{.*}}, not from glibc: tracking through it
-// TCMALLOC: leakwatch: note: malloc comes from {{.*}}libtcmalloc_minimal.so{{.*}}, not from glibc: tracking through it
+// JEMALLOC: leakwatch: note: malloc comes from {{.*}}libjemalloc.so{{.*}}, not from glibc: tracking through it (its mappings are not scanned as roots)
+// TCMALLOC: leakwatch: note: malloc comes from {{.*}}libtcmalloc_minimal.so{{.*}}, not from glibc: tracking through it (its mappings are not scanned as roots)
 
 // CHECK-DAG is not available; the sites come largest first.
 // CHECK: Direct leak of 41 byte(s) in 1 object(s) allocated from:
