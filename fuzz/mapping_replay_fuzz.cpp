@@ -46,6 +46,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size > 0 && write(fd, data, size) != static_cast<ssize_t>(size)) abort();
   close(fd);
   leakwatch::rt::ProgramMappings mappings;
+  if (!mappings.reset()) abort();
   mappings.replay(g_path.c_str());
   for (uint32_t i = 1; i < mappings.count(); ++i) {
     // Sorted and disjoint, whatever the events said.

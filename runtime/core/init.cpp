@@ -18,6 +18,7 @@
 #include "runtime/sys/text.h"
 #include "runtime/table/allocation_events.h"
 #include "runtime/table/allocation_table.h"
+#include "runtime/table/mapping_log.h"
 #include "runtime/table/state_file.h"
 
 namespace leakwatch::rt {
@@ -148,8 +149,13 @@ bool make_own_session_dir(char* out) {
   return sys::make_temp_dir(out) != nullptr;
 }
 
+void before_fork() {
+  if (init_state() == InitState::kTracking) note_mapping_log_before_fork();
+}
+
 void after_fork_in_child() {
   if (init_state() != InitState::kTracking) return;
+  inherit_parent_mapping_log(state_file().path);  // before the path becomes the child's
   ThreadState& t = this_thread();
   release_unwind_cache(t);  // its stack ids name the parent's depot
   reset_thread_state(t);
@@ -211,7 +217,7 @@ void start_tracking() {
   refresh_module_log(true);
   init_allocation_events();
   pthread_key_create(&g_thread_exit_key, handle_thread_exit);
-  pthread_atfork(nullptr, nullptr, after_fork_in_child);
+  pthread_atfork(before_fork, nullptr, after_fork_in_child);
   g_recording = true;
   __atomic_store_n(&g_init_state, static_cast<int>(InitState::kTracking), __ATOMIC_RELEASE);
 }

@@ -145,7 +145,7 @@ void ProgramMappings::apply(uint32_t type, uint64_t address, uint64_t size, uint
 }
 
 bool ProgramMappings::replay(const char* log_path, uint64_t max_bytes) {
-  if (!reset()) return false;
+  if (ranges_ == nullptr) return false;
   int fd = sys::open_file(log_path, O_RDONLY | O_CLOEXEC, 0);
   if (fd < 0) return false;
   auto* buffer = static_cast<char*>(sys::map_anonymous(kReadBytes));

@@ -31,8 +31,9 @@ class ProgramMappings {
 
   // replay() reads the mapping log at `log_path` and keeps the anonymous
   // mappings mapped readable and writable that are still mapped at its end
-  // (page-rounded; partial munmaps and mremaps applied). False (and no
-  // ranges) without a readable log.
+  // (page-rounded; partial munmaps and mremaps applied), on top of the
+  // ranges already in the set (an ancestor's log, replayed first). False
+  // without a readable log (the set is then as it was). pre: reset().
   // Events past `max_bytes` of the file (ones logged after a live check's
   // fork) are not replayed.
   bool replay(const char* log_path, uint64_t max_bytes = ~uint64_t{0});

@@ -284,7 +284,14 @@ void scan_program_mappings(ScanContext& c, const fmt::AllocationRecord* records,
     skip[0] = lower;
   }
   ProgramMappings mappings;
-  if (mappings.replay(log_path, log_bytes)) {
+  if (mappings.reset()) {
+    // A fork child's ancestors' mappings first (a log gone with its
+    // process's session is skipped), then its own.
+    for (uint32_t i = 0; i < inherited_mapping_log_count(); ++i) {
+      const InheritedMappingLog& log = inherited_mapping_log(i);
+      mappings.replay(log.path, log.bytes);
+    }
+    mappings.replay(log_path, log_bytes);
     for (uint32_t i = 0; i < mappings.count(); ++i) scan_resident(c, mappings.range(i), skip, 2);
   }
   mappings.release();

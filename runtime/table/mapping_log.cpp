@@ -85,6 +85,27 @@ uint64_t mapping_log_bytes() {
   return size > 0 ? static_cast<uint64_t>(size) : 0;
 }
 
+namespace {
+InheritedMappingLog g_inherited[kMaxInheritedLogs];
+uint32_t g_inherited_count;
+uint64_t g_bytes_at_fork;
+}  // namespace
+
+void note_mapping_log_before_fork() { g_bytes_at_fork = mapping_log_bytes(); }
+
+void inherit_parent_mapping_log(const char* parent_state_path) {
+  uint64_t bytes = g_bytes_at_fork;
+  g_bytes_at_fork = 0;
+  if (bytes == 0 || g_inherited_count >= kMaxInheritedLogs) return;
+  InheritedMappingLog& log = g_inherited[g_inherited_count];
+  if (!mapping_log_path(parent_state_path, log.path, sizeof log.path)) return;
+  log.bytes = bytes;
+  ++g_inherited_count;
+}
+
+uint32_t inherited_mapping_log_count() { return g_inherited_count; }
+const InheritedMappingLog& inherited_mapping_log(uint32_t i) { return g_inherited[i]; }
+
 void remove_mapping_log(const char* state_path) {
   char path[kMaxPath];
   if (mapping_log_path(state_path, path, sizeof path)) sys::unlink_path(path);

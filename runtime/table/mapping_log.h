@@ -24,6 +24,22 @@ bool mapping_log_path(const char* state_path, char* out, size_t size);
 // only the events from before its fork.
 uint64_t mapping_log_bytes();
 
+// A fork child's mappings made before the fork are its parent's: listed in
+// the parent's log (and its ancestors'), up to where that log was at the
+// fork. note_mapping_log_before_fork() runs in the forking process (atfork
+// prepare); inherit_parent_mapping_log() in the child, while state_path is
+// still the parent's. At most kMaxInheritedLogs generations are kept (the
+// oldest first); past that a child's ancestors' mappings are not roots.
+inline constexpr uint32_t kMaxInheritedLogs = 8;
+struct InheritedMappingLog {
+  char path[4096];
+  uint64_t bytes;
+};
+void note_mapping_log_before_fork();
+void inherit_parent_mapping_log(const char* parent_state_path);
+uint32_t inherited_mapping_log_count();
+const InheritedMappingLog& inherited_mapping_log(uint32_t i);
+
 // Removes the log next to `state_path` (when the state file goes too).
 void remove_mapping_log(const char* state_path);
 

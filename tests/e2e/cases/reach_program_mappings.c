@@ -13,17 +13,24 @@
 //    reads every page, the reservation is 64 MiB).
 // With --no-scan-mappings the roots are LeakSanitizer's: the blocks only a
 // mapping points to are definite leaks.
+// A fork child's arena made before the fork is the child's too: a block
+// the child stores in it is reachable in the child's report (its parent's
+// log is replayed up to the fork, then its own); one it drops is definite.
 //
 // RUN: %cc -g -O0 %s -o %t
 // RUN: %leakwatch run --show-reachable -- %t 2>&1 | %check
 // RUN: %leakwatch run --show-reachable --no-scan-mappings -- %t 2>&1 | %check --prefix=LSAN-ROOTS
+// RUN: rm -f %T/fork-*.txt && %leakwatch run --show-reachable --output %T/fork-%p.txt -- %t fork > %T/fork-pids.txt
+// RUN: read parent child < %T/fork-pids.txt && %check --prefix=FORK-CHILD < %T/fork-$child.txt
 // REQUIRES: valgrind
 // RUN: valgrind --leak-check=full --show-leak-kinds=all %t 2>&1 | %check --prefix=VG
 
 #define _GNU_SOURCE
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static void **g_arena;   // 3 pages
@@ -71,7 +78,28 @@ __attribute__((noinline)) static void fill_mappings(void) {
   munmap(gone, page);
 }
 
-int main(void) {
+// The parent maps an arena, then forks; the child uses it.
+static int fork_with_arena(void) {
+  size_t page = (size_t)sysconf(_SC_PAGESIZE);
+  void **arena = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  g_arena = arena;
+  fflush(stdout);
+  pid_t pid = fork();
+  if (pid < 0) return 1;
+  if (pid == 0) {
+    arena[5] = block(88);  // @child_kept
+    block(99);             // @child_dropped
+    exit(0);
+  }
+  int status = 0;
+  if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) return 1;
+  munmap(arena, page);
+  printf("%d %d\n", (int)getpid(), (int)pid);
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  if (argc > 1 && strcmp(argv[1], "fork") == 0) return fork_with_arena();
   fill_mappings();  // @fill
   return 0;
 }
@@ -110,6 +138,15 @@ int main(void) {
 // LSAN-ROOTS: Direct leak of 22 byte(s)
 // LSAN-ROOTS: Direct leak of 11 byte(s)
 // LSAN-ROOTS: SUMMARY: leakwatch: 308 byte(s) leaked in 7 allocation(s)
+
+// FORK-CHILD: Direct leak of 99 byte(s) in 1 object(s) allocated from:
+// FORK-CHILD-NEXT: #0 0x{{[0-9a-f]+}} in block {{.*}}reach_program_mappings.c:[[@block_malloc]]
+// FORK-CHILD-NEXT: #1 0x{{[0-9a-f]+}} in fork_with_arena {{.*}}reach_program_mappings.c:[[@child_dropped]]
+// FORK-CHILD-NOT: {{Direct|Indirect|Possible}}
+// FORK-CHILD: Still reachable: 88 byte(s) in 1 object(s) allocated from:
+// FORK-CHILD-NEXT: #0 0x{{[0-9a-f]+}} in block {{.*}}reach_program_mappings.c:[[@block_malloc]]
+// FORK-CHILD-NEXT: #1 0x{{[0-9a-f]+}} in fork_with_arena {{.*}}reach_program_mappings.c:[[@child_kept]]
+// FORK-CHILD: SUMMARY: leakwatch: 99 byte(s) leaked in 1 allocation(s)
 
 // VG: 22 bytes in 1 blocks are definitely lost
 // VG: 66 bytes in 1 blocks are definitely lost

@@ -167,6 +167,7 @@ TEST(ProgramMappingsReplayTest, ReplaysALogWithNamesAcrossReadBoundaries) {
   names.emplace_back();
   write_log(path, events, names);
   ProgramMappings m;
+  ASSERT_TRUE(m.reset());
   ASSERT_TRUE(m.replay(path.c_str()));
   EXPECT_EQ(m.count(), 2999u);
   // Replaying only the log's start (a live check's image stops where its
@@ -175,6 +176,7 @@ TEST(ProgramMappingsReplayTest, ReplaysALogWithNamesAcrossReadBoundaries) {
   for (size_t i = 0; i < 200; ++i) {
     first_hundred += sizeof(fmt::MappingEvent) + ((names[i].size() + 7) & ~size_t{7});
   }
+  ASSERT_TRUE(m.reset());
   ASSERT_TRUE(m.replay(path.c_str(), first_hundred));
   EXPECT_EQ(m.count(), 100u);
   EXPECT_EQ(m.range(0).begin, 0x1000000u);
@@ -187,6 +189,8 @@ TEST(ProgramMappingsReplayTest, RejectsWhatIsNotOurLog) {
   write_log(path, {event(MappingEventType::kMap, 0x10000, kPage, kReadWrite, kAnonPrivate)}, {""},
             false);
   ProgramMappings m;
+  EXPECT_FALSE(m.replay(path.c_str()));  // no set to replay into yet
+  ASSERT_TRUE(m.reset());
   EXPECT_FALSE(m.replay(path.c_str()));
   EXPECT_FALSE(m.replay((path + ".missing").c_str()));
   EXPECT_EQ(m.count(), 0u);
@@ -206,8 +210,17 @@ TEST(ProgramMappingsReplayTest, RejectsWhatIsNotOurLog) {
                                               sizeof(fmt::MappingEvent) + 10));
   EXPECT_TRUE(m.replay(path.c_str()));
   EXPECT_EQ(m.count(), 1u);
+  // Replays add up: a fork child's parent's log, then its own.
+  std::string own = path + ".own";
+  write_log(own, {event(MappingEventType::kUnmap, 0x10000, kPage, 0, 0),
+                  event(MappingEventType::kMap, 0x50000, kPage, kReadWrite, kAnonPrivate)},
+            {"", ""});
+  EXPECT_TRUE(m.replay(own.c_str()));
+  ASSERT_EQ(m.count(), 1u);
+  EXPECT_EQ(m.range(0).begin, 0x50000u);
   m.release();
   std::remove(path.c_str());
+  std::remove(own.c_str());
 }
 
 }  // namespace
